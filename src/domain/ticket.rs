@@ -1,0 +1,465 @@
+//! The ticket (工单): its id, and its current state folded from its events.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Caller, Channel, Decision, Event, EventKind, Finding, Kind, Label, TimeClass, mask_name,
+    mask_phone,
+};
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum DomainError {
+    #[error("工单号格式不正确：{0}（应为 HH20261128-000123）")]
+    BadId(String),
+    #[error("工单历史为空或不以受理登记开始：{0}")]
+    NoCreation(String),
+    #[error("工单 {id} 当前状态为「{status}」，不能{action}：{why}")]
+    IllegalTransition {
+        id: String,
+        status: &'static str,
+        action: String,
+        why: &'static str,
+    },
+    #[error("工单 {id} 的历史序号不连续：期望 {expected}，实际 {found}")]
+    BrokenHistory {
+        id: String,
+        expected: u32,
+        found: u32,
+    },
+}
+
+/// `HH` + the Asia/Shanghai date + a six-digit sequence within that day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TicketId(String);
+
+impl TicketId {
+    pub fn new(day: NaiveDate, seq: u32) -> Self {
+        Self(format!("HH{}-{seq:06}", day.format("%Y%m%d")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for TicketId {
+    type Error = DomainError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        let ok = s.len() == 17
+            && s.starts_with("HH")
+            && s.as_bytes()[10] == b'-'
+            && NaiveDate::parse_from_str(&s[2..10], "%Y%m%d").is_ok()
+            && s[11..].bytes().all(|b| b.is_ascii_digit());
+        if ok {
+            Ok(Self(s))
+        } else {
+            Err(DomainError::BadId(s))
+        }
+    }
+}
+
+impl std::str::FromStr for TicketId {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::try_from(s.trim().to_uppercase())
+    }
+}
+
+impl From<TicketId> for String {
+    fn from(id: TicketId) -> Self {
+        id.0
+    }
+}
+
+impl fmt::Display for TicketId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A named place with its official statistical code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub code: String,
+    pub name: String,
+}
+
+/// Where the matter is: Hohhot district/county and street/township, plus free text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<Place>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<Place>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+impl Location {
+    /// "赛罕区 大学东路街道 某小区" — whatever parts are known.
+    pub fn display(&self) -> String {
+        let parts = [
+            self.district.as_ref().map(|p| p.name.as_str()),
+            self.street.as_ref().map(|p| p.name.as_str()),
+            self.address.as_deref(),
+        ];
+        parts.into_iter().flatten().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Where a ticket stands, derived from its history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Taken, not yet decided.
+    New,
+    /// Accepted under Art. 11, waiting to be dispatched.
+    Accepted,
+    Rejected,
+    Transferred,
+    Redirected,
+    /// Answered from the knowledge base (Art. 14) and closed.
+    AnsweredOnline,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::New => "待决定",
+            Self::Accepted => "待派单",
+            Self::Rejected => "不予受理",
+            Self::Transferred => "已转接",
+            Self::Redirected => "已引导",
+            Self::AnsweredOnline => "在线答复",
+        }
+    }
+
+    /// Whether the matter is still being worked on (for the Art. 11(4) repeat check).
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::New | Self::Accepted)
+    }
+}
+
+/// The current state of a ticket, with the full history it was derived from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub caller: Caller,
+    pub channel: Channel,
+    pub kind: Kind,
+    pub location: Location,
+    pub description: String,
+    pub category: Option<String>,
+    pub time_class: Option<TimeClass>,
+    pub kb_ref: Option<String>,
+    pub status: Status,
+    pub decision: Option<Decision>,
+    pub findings: Vec<Finding>,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    /// Number of events so far; a write names the version it was based on.
+    pub version: u32,
+    pub history: Vec<Event>,
+}
+
+impl Ticket {
+    /// Fold a history into the current state, checking every step.
+    pub fn from_events(id: TicketId, events: Vec<Event>) -> Result<Self, DomainError> {
+        let mut iter = events.into_iter();
+        let first = iter
+            .next()
+            .ok_or_else(|| DomainError::NoCreation(id.to_string()))?;
+        let EventKind::Created { intake, location } = &first.kind else {
+            return Err(DomainError::NoCreation(id.to_string()));
+        };
+        if first.seq != 1 {
+            return Err(DomainError::BrokenHistory {
+                id: id.to_string(),
+                expected: 1,
+                found: first.seq,
+            });
+        }
+        let mut ticket = Ticket {
+            id,
+            caller: intake.caller.clone(),
+            channel: intake.channel,
+            kind: intake.kind,
+            location: location.clone(),
+            description: intake.description.clone(),
+            category: intake.category.clone(),
+            time_class: intake.time_class,
+            kb_ref: intake.kb_ref.clone(),
+            status: Status::New,
+            decision: None,
+            findings: Vec::new(),
+            created_at: first.at,
+            updated_at: first.at,
+            version: 1,
+            history: vec![first],
+        };
+        for event in iter {
+            ticket.apply(event)?;
+        }
+        Ok(ticket)
+    }
+
+    /// Check that `kind` is legal now, without applying it.
+    pub fn check(&self, kind: &EventKind) -> Result<(), DomainError> {
+        let refuse = |action: &str, why: &'static str| DomainError::IllegalTransition {
+            id: self.id.to_string(),
+            status: self.status.label(),
+            action: action.to_string(),
+            why,
+        };
+        match kind {
+            EventKind::Created { .. } => Err(refuse("重复登记", "工单已经登记过")),
+            EventKind::Decided { .. } if self.status != Status::New => {
+                Err(refuse("再次作出受理决定", "受理决定已经作出"))
+            }
+            EventKind::AnsweredOnline { .. } if self.status != Status::New => {
+                Err(refuse("在线答复办结", "只有尚未决定的来电可以在线答复办结"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Append one event after checking it is legal and in sequence.
+    pub fn apply(&mut self, event: Event) -> Result<(), DomainError> {
+        let expected = self.version + 1;
+        if event.seq != expected {
+            return Err(DomainError::BrokenHistory {
+                id: self.id.to_string(),
+                expected,
+                found: event.seq,
+            });
+        }
+        self.check(&event.kind)?;
+        match &event.kind {
+            EventKind::Created { .. } => unreachable!("refused by check"),
+            EventKind::Decided {
+                decision, findings, ..
+            } => {
+                self.decision = Some(*decision);
+                self.findings = findings.clone();
+                self.status = match decision {
+                    Decision::Accept => Status::Accepted,
+                    Decision::Reject => Status::Rejected,
+                    Decision::Transfer => Status::Transferred,
+                    Decision::Redirect => Status::Redirected,
+                };
+            }
+            EventKind::AnsweredOnline { article_id } => {
+                self.kb_ref = Some(article_id.clone());
+                self.status = Status::AnsweredOnline;
+            }
+        }
+        self.updated_at = event.at;
+        self.version = expected;
+        self.history.push(event);
+        Ok(())
+    }
+
+    /// A copy with the caller's identity masked everywhere, history included (Art. 32).
+    pub fn masked(&self) -> Ticket {
+        let mask = |c: &Caller| Caller {
+            name: mask_name(&c.name),
+            phone: mask_phone(&c.phone),
+        };
+        let mut t = self.clone();
+        t.caller = mask(&t.caller);
+        for e in &mut t.history {
+            if let EventKind::Created { intake, .. } = &mut e.kind {
+                intake.caller = mask(&intake.caller);
+            }
+        }
+        t
+    }
+
+    /// The masked one-line view used in lists, logs and exports (Art. 32).
+    pub fn summary(&self) -> TicketSummary {
+        TicketSummary {
+            id: self.id.clone(),
+            status: self.status,
+            kind: self.kind,
+            channel: self.channel,
+            caller_name: mask_name(&self.caller.name),
+            caller_phone: mask_phone(&self.caller.phone),
+            place: self.location.display(),
+            category: self.category.clone(),
+            description: self.description.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            version: self.version,
+        }
+    }
+}
+
+/// A ticket as lists show it: caller identity masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    pub id: TicketId,
+    pub status: Status,
+    pub kind: Kind,
+    pub channel: Channel,
+    pub caller_name: String,
+    pub caller_phone: String,
+    pub place: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    pub description: String,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    pub version: u32,
+}
+
+impl TicketSummary {
+    /// Human-readable line for `ticket list`.
+    pub fn line(&self) -> String {
+        format!(
+            "{}  {}  {}  {} {}  {}  {}",
+            self.id,
+            self.created_at.format("%m-%d %H:%M"),
+            self.status.label(),
+            self.caller_name,
+            self.caller_phone,
+            self.kind.label(),
+            crate::text::truncate(&self.description, 40),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Intake, Severity};
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn intake() -> Intake {
+        Intake {
+            caller: Caller {
+                name: "张先生".into(),
+                phone: "13904710000".into(),
+            },
+            channel: Channel::Phone,
+            kind: Kind::Complaint,
+            district: Some("赛罕区".into()),
+            street: None,
+            address: Some("大学东街某小区".into()),
+            description: "小区停水两天了".into(),
+            category: None,
+            time_class: None,
+            kb_ref: None,
+        }
+    }
+
+    fn created() -> Event {
+        Event {
+            seq: 1,
+            at: at("2026-11-28T09:00:00+08:00"),
+            actor: "坐席01".into(),
+            kind: EventKind::Created {
+                intake: Box::new(intake()),
+                location: Location::default(),
+            },
+        }
+    }
+
+    fn decided(seq: u32, decision: Decision) -> Event {
+        Event {
+            seq,
+            at: at("2026-11-28T09:01:00+08:00"),
+            actor: "坐席01".into(),
+            kind: EventKind::Decided {
+                decision,
+                findings: vec![Finding {
+                    rule: "11.2".into(),
+                    severity: Severity::Block,
+                    target: Some("119".into()),
+                    message: "疑似火情".into(),
+                }],
+                ground: None,
+                target: Some("119".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn ids_round_trip_and_reject_garbage() {
+        let id = TicketId::new(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(), 123);
+        assert_eq!(id.as_str(), "HH20261128-000123");
+        assert_eq!("hh20261128-000123".parse::<TicketId>().unwrap(), id);
+        for bad in [
+            "HH2026112-000123",
+            "HH20261328-000123",
+            "XX20261128-000123",
+            "",
+        ] {
+            assert!(bad.parse::<TicketId>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn state_is_folded_from_events() {
+        let id: TicketId = "HH20261128-000001".parse().unwrap();
+        let t = Ticket::from_events(id, vec![created(), decided(2, Decision::Transfer)]).unwrap();
+        assert_eq!(t.status, Status::Transferred);
+        assert_eq!(t.version, 2);
+        assert_eq!(t.findings.len(), 1);
+        assert_eq!(t.updated_at, at("2026-11-28T09:01:00+08:00"));
+    }
+
+    #[test]
+    fn illegal_and_out_of_sequence_events_are_refused() {
+        let id: TicketId = "HH20261128-000001".parse().unwrap();
+        let err = Ticket::from_events(
+            id.clone(),
+            vec![
+                created(),
+                decided(2, Decision::Accept),
+                decided(3, Decision::Reject),
+            ],
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, DomainError::IllegalTransition { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("待派单"));
+
+        let err = Ticket::from_events(id.clone(), vec![created(), decided(3, Decision::Accept)])
+            .unwrap_err();
+        assert!(matches!(err, DomainError::BrokenHistory { .. }));
+
+        let err = Ticket::from_events(id, vec![decided(1, Decision::Accept)]).unwrap_err();
+        assert!(matches!(err, DomainError::NoCreation(_)));
+    }
+
+    #[test]
+    fn summaries_mask_the_caller() {
+        let id: TicketId = "HH20261128-000001".parse().unwrap();
+        let s = Ticket::from_events(id, vec![created()]).unwrap().summary();
+        assert_eq!(s.caller_name, "张**");
+        assert_eq!(s.caller_phone, "139****0000");
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(!json.contains("13904710000") && !json.contains("张先生"));
+        let id: TicketId = "HH20261128-000001".parse().unwrap();
+        let full = Ticket::from_events(id, vec![created()]).unwrap();
+        let json = serde_json::to_string(&full.masked()).unwrap();
+        assert!(
+            !json.contains("13904710000") && !json.contains("张先生"),
+            "{json}"
+        );
+        assert!(
+            serde_json::to_string(&full)
+                .unwrap()
+                .contains("13904710000")
+        );
+    }
+}

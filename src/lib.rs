@@ -1,0 +1,9 @@
+//! hotline: a terminal seat console for the Hohhot 12345 government service hotline,
+//! built on the city's regulation on handling hotline requests (接诉即办).
+
+pub mod cli;
+pub mod domain;
+pub mod paths;
+pub mod store;
+pub mod text;
+pub mod tui;

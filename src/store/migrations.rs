@@ -1,0 +1,59 @@
+//! Schema migrations, numbered by `PRAGMA user_version`. Append only: a released
+//! migration is never edited, a new one is added.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: events are the source of truth; `tickets` is the projection lists read.
+    "CREATE TABLE tickets (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        phone TEXT NOT NULL,
+        address TEXT,
+        summary TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticket_id TEXT NOT NULL REFERENCES tickets(id),
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        body TEXT NOT NULL,
+        UNIQUE (ticket_id, seq)
+    );
+    CREATE TABLE id_seq (day TEXT PRIMARY KEY, last INTEGER NOT NULL);",
+    // 2: indexes for the repeat check (Art. 11(4)) and queue views; updated_at for sorting.
+    "ALTER TABLE tickets ADD COLUMN updated_at TEXT;
+    UPDATE tickets SET updated_at = created_at;
+    CREATE INDEX tickets_phone ON tickets (phone, created_at);
+    CREATE INDEX tickets_address ON tickets (address, created_at);
+    CREATE INDEX tickets_status ON tickets (status, updated_at);",
+];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Bring the schema up to `target` (normally [`LATEST`]), each step in its own transaction.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > LATEST {
+        return Err(StoreError::TooNew {
+            found: current,
+            supported: LATEST,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().take(target as usize) {
+        let version = i as i64 + 1;
+        if version <= current {
+            continue;
+        }
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,464 @@
+//! The local store: one SQLite file in WAL mode.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{Connection, Transaction, params};
+
+use super::migrations::{LATEST, migrate_to};
+use super::{ListFilter, NewTicket, StoreError, TicketStore};
+use crate::domain::{Event, EventKind, Prior, Ticket, TicketId, TicketSummary, shanghai};
+
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) `hotline.db` in `dir`.
+    pub fn open_dir(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        Self::open(&dir.join("hotline.db"))
+    }
+
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        Self::with_connection(conn, LATEST)
+    }
+
+    /// Set up a connection and migrate it to `schema` (tests pin older schemas).
+    pub(crate) fn with_connection(mut conn: Connection, schema: i64) -> Result<Self, StoreError> {
+        // WAL lets readers (other consoles, reports) run while a seat writes.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate_to(&mut conn, schema)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves no half-written state (every write is a
+        // transaction), so a poisoned lock is safe to keep using.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn next_id(tx: &Transaction, at: DateTime<FixedOffset>) -> Result<TicketId, StoreError> {
+    let day = at.with_timezone(&shanghai()).date_naive();
+    let key = day.format("%Y%m%d").to_string();
+    let last: u32 = tx.query_row(
+        "INSERT INTO id_seq (day, last) VALUES (?1, 1)
+         ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+        params![key],
+        |r| r.get(0),
+    )?;
+    Ok(TicketId::new(day, last))
+}
+
+fn load_events(conn: &Connection, id: &TicketId) -> Result<Vec<Event>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT body FROM events WHERE ticket_id = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map(params![id.as_str()], |r| r.get::<_, String>(0))?;
+    rows.map(|body| serde_json::from_str(&body?).map_err(corrupt))
+        .collect()
+}
+
+fn insert_event(tx: &Transaction, id: &TicketId, event: &Event) -> Result<(), StoreError> {
+    let body = serde_json::to_string(event).map_err(corrupt)?;
+    tx.execute(
+        "INSERT INTO events (ticket_id, seq, at, actor, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            id.as_str(),
+            event.seq,
+            event.at.to_rfc3339(),
+            event.actor,
+            body
+        ],
+    )?;
+    Ok(())
+}
+
+/// Rewrite the projection row from the derived state.
+fn save_projection(tx: &Transaction, ticket: &Ticket) -> Result<(), StoreError> {
+    let summary = serde_json::to_string(&ticket.summary()).map_err(corrupt)?;
+    let status = serde_json::to_value(ticket.status).map_err(corrupt)?;
+    tx.execute(
+        "INSERT INTO tickets (id, created_at, updated_at, status, version, phone, address, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET updated_at = ?3, status = ?4, version = ?5, summary = ?8",
+        params![
+            ticket.id.as_str(),
+            ticket.created_at.to_rfc3339(),
+            ticket.updated_at.to_rfc3339(),
+            status.as_str(),
+            ticket.version,
+            ticket.caller.phone,
+            ticket.location.address,
+            summary
+        ],
+    )?;
+    Ok(())
+}
+
+impl TicketStore for SqliteStore {
+    fn create(&self, new: NewTicket) -> Result<Ticket, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let id = next_id(&tx, new.at)?;
+        let kinds = std::iter::once(EventKind::Created {
+            intake: Box::new(new.intake),
+            location: new.location,
+        })
+        .chain(new.then);
+        let events: Vec<Event> = kinds
+            .enumerate()
+            .map(|(i, kind)| Event {
+                seq: i as u32 + 1,
+                at: new.at,
+                actor: new.actor.clone(),
+                kind,
+            })
+            .collect();
+        let ticket = Ticket::from_events(id.clone(), events)?;
+        // The projection row goes first: events reference it.
+        save_projection(&tx, &ticket)?;
+        for event in &ticket.history {
+            insert_event(&tx, &id, event)?;
+        }
+        tx.commit()?;
+        Ok(ticket)
+    }
+
+    fn append(
+        &self,
+        id: &TicketId,
+        expected_version: u32,
+        at: DateTime<FixedOffset>,
+        actor: &str,
+        kind: EventKind,
+    ) -> Result<Ticket, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let events = load_events(&tx, id)?;
+        if events.is_empty() {
+            return Err(StoreError::NotFound(id.to_string()));
+        }
+        let mut ticket = Ticket::from_events(id.clone(), events)?;
+        if ticket.version != expected_version {
+            return Err(StoreError::Conflict {
+                id: id.to_string(),
+                expected: expected_version,
+                current: ticket.version,
+            });
+        }
+        let event = Event {
+            seq: ticket.version + 1,
+            at,
+            actor: actor.to_string(),
+            kind,
+        };
+        ticket.apply(event.clone())?;
+        insert_event(&tx, id, &event)?;
+        save_projection(&tx, &ticket)?;
+        tx.commit()?;
+        Ok(ticket)
+    }
+
+    fn get(&self, id: &TicketId) -> Result<Ticket, StoreError> {
+        let conn = self.lock();
+        let events = load_events(&conn, id)?;
+        if events.is_empty() {
+            return Err(StoreError::NotFound(id.to_string()));
+        }
+        Ok(Ticket::from_events(id.clone(), events)?)
+    }
+
+    fn list(&self, filter: &ListFilter) -> Result<Vec<TicketSummary>, StoreError> {
+        let conn = self.lock();
+        let statuses: Vec<String> = filter
+            .statuses
+            .iter()
+            .map(|s| serde_json::to_value(s).map(|v| v.as_str().unwrap_or_default().to_string()))
+            .collect::<Result<_, _>>()
+            .map_err(corrupt)?;
+        let limit = if filter.limit == 0 {
+            -1
+        } else {
+            filter.limit as i64
+        };
+        let mut stmt = conn.prepare_cached(
+            "SELECT summary FROM tickets
+             WHERE (?1 = '[]' OR status IN (SELECT value FROM json_each(?1)))
+             ORDER BY created_at DESC, id DESC LIMIT ?2",
+        )?;
+        let wanted = serde_json::to_string(&statuses).map_err(corrupt)?;
+        let rows = stmt.query_map(params![wanted, limit], |r| r.get::<_, String>(0))?;
+        rows.map(|s| serde_json::from_str(&s?).map_err(corrupt))
+            .collect()
+    }
+
+    fn priors(
+        &self,
+        phone: &str,
+        address: Option<&str>,
+        since: DateTime<FixedOffset>,
+    ) -> Result<Vec<Prior>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id FROM tickets WHERE phone = ?1 AND created_at >= ?3
+             UNION
+             SELECT id FROM tickets WHERE ?2 IS NOT NULL AND address = ?2 AND created_at >= ?3
+             LIMIT 200",
+        )?;
+        let ids: Vec<String> = stmt
+            .query_map(params![phone, address, since.to_rfc3339()], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        ids.into_iter()
+            .map(|id| {
+                let id: TicketId = id.parse()?;
+                let t = Ticket::from_events(id.clone(), load_events(&conn, &id)?)?;
+                Ok(Prior {
+                    id: id.to_string(),
+                    phone: t.caller.phone,
+                    address: t.location.address,
+                    description: t.description,
+                    created: t.created_at,
+                    open: t.status.is_open(),
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Caller, Channel, Decision, Intake, Kind, Location, Status};
+    use crate::store::migrations::migrate_to;
+
+    fn count(conn: &Connection, table: &str) -> i64 {
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn new_ticket(phone: &str, when: &str) -> NewTicket {
+        NewTicket {
+            at: at(when),
+            actor: "坐席01".into(),
+            intake: Intake {
+                caller: Caller {
+                    name: "王女士".into(),
+                    phone: phone.into(),
+                },
+                channel: Channel::Phone,
+                kind: Kind::Help,
+                district: None,
+                street: None,
+                address: Some("新华大街1号".into()),
+                description: "楼道灯不亮".into(),
+                category: None,
+                time_class: None,
+                kb_ref: None,
+            },
+            location: Location {
+                address: Some("新华大街1号".into()),
+                ..Location::default()
+            },
+            then: vec![EventKind::Decided {
+                decision: Decision::Accept,
+                findings: vec![],
+                ground: None,
+                target: None,
+            }],
+        }
+    }
+
+    fn memory() -> SqliteStore {
+        SqliteStore::with_connection(Connection::open_in_memory().unwrap(), LATEST).unwrap()
+    }
+
+    #[test]
+    fn ids_count_per_shanghai_day() {
+        let store = memory();
+        let a = store
+            .create(new_ticket("13900000001", "2026-11-28T09:00:00+08:00"))
+            .unwrap();
+        let b = store
+            .create(new_ticket("13900000002", "2026-11-28T10:00:00+08:00"))
+            .unwrap();
+        // 16:30 UTC is already the next day in Hohhot.
+        let c = store
+            .create(new_ticket("13900000003", "2026-11-28T16:30:00Z"))
+            .unwrap();
+        assert_eq!(a.id.as_str(), "HH20261128-000001");
+        assert_eq!(b.id.as_str(), "HH20261128-000002");
+        assert_eq!(c.id.as_str(), "HH20261129-000001");
+    }
+
+    #[test]
+    fn round_trip_list_and_get() {
+        let store = memory();
+        let t = store
+            .create(new_ticket("13900000001", "2026-11-28T09:00:00+08:00"))
+            .unwrap();
+        assert_eq!(t.status, Status::Accepted);
+        let got = store.get(&t.id).unwrap();
+        assert_eq!(got, t);
+        let list = store.list(&ListFilter::default()).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].caller_phone, "139****0001");
+        let none = store
+            .list(&ListFilter {
+                statuses: vec![Status::Rejected],
+                limit: 10,
+            })
+            .unwrap();
+        assert!(none.is_empty());
+        assert!(matches!(
+            store.get(&"HH20200101-000001".parse().unwrap()),
+            Err(StoreError::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn stale_versions_conflict_and_illegal_events_are_refused() {
+        let store = memory();
+        let t = store
+            .create(new_ticket("13900000001", "2026-11-28T09:00:00+08:00"))
+            .unwrap();
+        let kind = EventKind::AnsweredOnline {
+            article_id: "water-outage".into(),
+        };
+        let err = store
+            .append(&t.id, 1, t.created_at, "坐席02", kind.clone())
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { current: 2, .. }),
+            "{err}"
+        );
+        let err = store
+            .append(&t.id, 2, t.created_at, "坐席02", kind)
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Domain(_)), "{err}");
+        assert_eq!(store.get(&t.id).unwrap().version, 2);
+    }
+
+    #[test]
+    fn priors_match_phone_or_address_within_window() {
+        let store = memory();
+        store
+            .create(new_ticket("13900000001", "2026-11-01T09:00:00+08:00"))
+            .unwrap();
+        store
+            .create(new_ticket("13900000001", "2026-11-20T09:00:00+08:00"))
+            .unwrap();
+        let since = at("2026-11-10T00:00:00+08:00");
+        let by_phone = store.priors("13900000001", None, since).unwrap();
+        assert_eq!(by_phone.len(), 1);
+        assert!(by_phone[0].open);
+        let by_address = store
+            .priors("13800000000", Some("新华大街1号"), since)
+            .unwrap();
+        assert_eq!(by_address.len(), 1);
+        assert!(store.priors("13800000000", None, since).unwrap().is_empty());
+    }
+
+    #[test]
+    fn old_schema_is_migrated_with_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hotline.db");
+        {
+            // A database as a version-1 build wrote it: no updated_at column yet.
+            let mut conn = Connection::open(&path).unwrap();
+            migrate_to(&mut conn, 1).unwrap();
+            let t = memory()
+                .create(new_ticket("13900000001", "2026-11-28T09:00:00+08:00"))
+                .unwrap();
+            conn.execute(
+                "INSERT INTO tickets (id, created_at, status, version, phone, address, summary)
+                 VALUES (?1, ?2, 'accepted', 2, ?3, ?4, ?5)",
+                params![
+                    t.id.as_str(),
+                    t.created_at.to_rfc3339(),
+                    t.caller.phone,
+                    t.location.address,
+                    serde_json::to_string(&t.summary()).unwrap()
+                ],
+            )
+            .unwrap();
+            for e in &t.history {
+                conn.execute(
+                    "INSERT INTO events (ticket_id, seq, at, actor, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![t.id.as_str(), e.seq, e.at.to_rfc3339(), e.actor, serde_json::to_string(e).unwrap()],
+                )
+                .unwrap();
+            }
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let conn = store.lock();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, LATEST);
+        let updated: String = conn
+            .query_row("SELECT updated_at FROM tickets", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(updated, "2026-11-28T09:00:00+08:00");
+        drop(conn);
+        assert_eq!(store.list(&ListFilter::default()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", LATEST + 1)
+            .unwrap();
+        assert!(matches!(
+            migrate_to(&mut conn, LATEST),
+            Err(StoreError::TooNew { .. })
+        ));
+    }
+
+    #[test]
+    fn a_failure_between_writes_leaves_nothing_behind() {
+        let store = memory();
+        store
+            .lock()
+            .execute_batch(
+                "CREATE TRIGGER fail_second BEFORE INSERT ON events WHEN NEW.seq = 2
+                 BEGIN SELECT RAISE(ABORT, 'simulated crash'); END;",
+            )
+            .unwrap();
+        let err = store.create(new_ticket("13900000001", "2026-11-28T09:00:00+08:00"));
+        assert!(err.is_err());
+        let conn = store.lock();
+        assert_eq!(count(&conn, "tickets"), 0);
+        assert_eq!(count(&conn, "events"), 0);
+        assert_eq!(count(&conn, "id_seq"), 0);
+    }
+
+    #[test]
+    fn wal_mode_is_on_for_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open_dir(dir.path()).unwrap();
+        let mode: String = store
+            .lock()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+}

@@ -1,0 +1,124 @@
+//! The event loop: terminal input, a one-second tick and background results, each turned
+//! into a state change and a redraw. Store calls run on the blocking pool, never here.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use crossterm::event::EventStream;
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+use super::app::{App, Effect, Level, Msg};
+use super::form::Draft;
+use super::keymap::Keymap;
+use super::{Options, terminal, view};
+use crate::store::{ListFilter, SqliteStore, TicketStore};
+
+const DRAFT_FILE: &str = "draft.json";
+
+pub fn run(opts: Options) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(run_async(opts))
+}
+
+fn load_draft(path: &Path) -> Option<Draft> {
+    let text = std::fs::read_to_string(path).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+async fn run_async(opts: Options) -> Result<()> {
+    // Open the store before taking over the terminal, so a failure prints plainly.
+    let store: Arc<dyn TicketStore> = Arc::new(
+        SqliteStore::open_dir(&opts.data_dir)
+            .with_context(|| format!("无法打开数据目录 {}", opts.data_dir.display()))?,
+    );
+    let user_keymap = crate::paths::config_dir().map(|d| d.join("keymap.toml"));
+    let (keymap, warning) = Keymap::load(&opts.keymap, user_keymap.as_deref());
+    let draft_path = opts.data_dir.join(DRAFT_FILE);
+
+    let mut app = App::new(keymap, opts.agent.clone());
+    if let Some(draft) = load_draft(&draft_path) {
+        app.restore_draft(&draft);
+    }
+    if let Some(w) = warning {
+        app.notify(Level::Warn, format!("键位文件有误，已使用默认键位：{w}"));
+    }
+
+    let (mut term, _guard) = terminal::enter()?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        for effect in app.take_effects() {
+            spawn_effect(effect, store.clone(), draft_path.clone(), tx.clone());
+        }
+        term.draw(|f| view::draw(f, &app))?;
+        tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => app.handle_event(ev),
+                Some(Err(e)) => return Err(e).context("读取终端输入失败"),
+                None => break,
+            },
+            Some(msg) = rx.recv() => app.handle_msg(msg),
+            _ = tick.tick() => app.tick(),
+        }
+        if app.quit {
+            break;
+        }
+    }
+    // Keep whatever is on the form for next time.
+    app.tick();
+    for effect in app.take_effects() {
+        if let Effect::SaveDraft(d) = effect {
+            save_draft(&draft_path, d.as_ref()).ok();
+        }
+    }
+    Ok(())
+}
+
+fn save_draft(path: &Path, draft: Option<&Draft>) -> std::io::Result<()> {
+    match draft {
+        Some(d) => {
+            // Write then rename, so a crash mid-write never leaves half a draft.
+            let tmp = path.with_extension("json.tmp");
+            std::fs::write(&tmp, serde_json::to_vec(d)?)?;
+            std::fs::rename(tmp, path)
+        }
+        None => match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        },
+    }
+}
+
+fn spawn_effect(
+    effect: Effect,
+    store: Arc<dyn TicketStore>,
+    draft_path: PathBuf,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    tokio::task::spawn_blocking(move || {
+        let msg = match effect {
+            Effect::Refresh => Msg::Listed(
+                store
+                    .list(&ListFilter {
+                        statuses: vec![],
+                        limit: 500,
+                    })
+                    .map_err(|e| e.to_string()),
+            ),
+            Effect::Create(new) => Msg::Created(store.create(*new).map_err(|e| e.to_string())),
+            Effect::Load(id) => Msg::Loaded(store.get(&id).map_err(|e| e.to_string())),
+            Effect::SaveDraft(d) => {
+                Msg::DraftSaved(save_draft(&draft_path, d.as_ref()).map_err(|e| e.to_string()))
+            }
+        };
+        // The loop may have ended; nothing to deliver to then.
+        let _ = tx.send(msg);
+    });
+}

@@ -1,0 +1,115 @@
+//! The real binary in a pseudo-terminal: take a call in Chinese, submit it, see it in the
+//! queue and in `hotline ticket list`, quit, and find the terminal restored.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+#[test]
+fn take_a_call_in_chinese_and_see_it_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Console::start(dir.path(), &[], 80, 24);
+    c.wait_for("受理 F3");
+
+    // Name as an IME commit (bracketed paste), phone typed key by key.
+    c.paste("王女士");
+    c.send(TAB);
+    c.send("13904710000");
+    c.wait_for("13904710000");
+    for _ in 0..7 {
+        c.send(TAB);
+    }
+    c.wait_for("时限:");
+    c.send(TAB);
+    // A multi-line paste into the description must not submit the form.
+    c.send("暖气不热");
+    c.send(ENTER);
+    c.paste("室温只有十五度");
+    c.wait_for("室温只有十五度");
+    assert!(!c.contents().contains("已生成工单"));
+    let (row, col) = c.cursor();
+    assert!(
+        col > 45 && row > 9,
+        "cursor at {row},{col}:\n{}",
+        c.contents()
+    );
+
+    c.send(CTRL_S);
+    c.wait_for("已生成工单 HH");
+    c.wait_for("王*");
+
+    // Help overlay comes from the keymap; any key closes it.
+    c.send(F1);
+    c.wait_for("按任意键关闭");
+    c.send(ESC);
+    c.wait_until("help closed", |s| !s.contains("按任意键关闭"));
+
+    // Open the ticket: full identity only here.
+    c.send(F4);
+    c.send(ENTER);
+    c.wait_for("13904710000");
+    c.wait_for("处理记录");
+
+    c.send(CTRL_Q);
+    let (ok, raw) = c.wait_exit();
+    assert!(ok, "hotline exited with an error");
+    let out = String::from_utf8_lossy(&raw);
+    // Left the alternate screen and showed the cursor again.
+    let leave = out.rfind("\x1b[?1049l").expect("alternate screen left");
+    let enter = out.rfind("\x1b[?1049h").expect("alternate screen entered");
+    assert!(leave > enter);
+    assert!(out[leave..].contains("\x1b[?25h") || out.contains("\x1b[?25h"));
+
+    let list = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["--data-dir"])
+        .arg(dir.path())
+        .args(["ticket", "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(list.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let items = json.as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["caller_phone"], "139****0000");
+    assert_eq!(items[0]["description"], "暖气不热\n室温只有十五度");
+}
+
+#[test]
+fn a_draft_survives_a_killed_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Console::start(dir.path(), &[], 100, 30);
+    c.wait_for("受理 F3");
+    c.paste("赵先生");
+    c.wait_for("赵先生");
+    // The draft is written within a tick; wait for the file, then kill without warning.
+    let draft = dir.path().join("draft.json");
+    let start = std::time::Instant::now();
+    while !draft.exists() {
+        assert!(start.elapsed() < WAIT, "draft never written");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(c); // closes the pty: the console gets SIGHUP mid-call
+
+    let c = Console::start(dir.path(), &[], 100, 30);
+    c.wait_for("已恢复上次未提交的受理草稿");
+    c.wait_for("赵先生");
+}
+
+#[test]
+fn a_bad_user_keymap_is_named_and_the_default_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config/hotline");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("keymap.toml"),
+        "[[global]]\nkey = \"f1\"\naction = \"fly\"\n",
+    )
+    .unwrap();
+    let mut c = Console::start(dir.path(), &[], 120, 30);
+    c.wait_for("键位文件有误");
+    c.wait_for("keymap.toml:3");
+    c.send(CTRL_Q);
+    assert!(c.wait_exit().0);
+}
