@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
-use crate::domain::{Intake, Location, TicketId, now};
+use crate::domain::{Intake, Location, TicketId, TimeClass, now};
 use crate::store::{ListFilter, NewTicket, SqliteStore, TicketStore};
 
 #[derive(Parser, Debug)]
@@ -31,6 +31,32 @@ pub enum Command {
     /// Tickets: create from an intake JSON, list, show
     #[command(subcommand)]
     Ticket(TicketCommand),
+    /// Time limits (Art. 16): compute a deadline
+    #[command(subcommand)]
+    Sla(SlaCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SlaCommand {
+    /// Print the deadline as RFC 3339 at +08:00
+    Deadline {
+        /// When the call was taken (RFC 3339, any offset)
+        #[arg(long)]
+        from: String,
+        #[arg(long, value_enum)]
+        class: SlaClass,
+        /// Working days for the normal class (5-10, default 10)
+        #[arg(long)]
+        days: Option<u32>,
+    },
+}
+
+/// The classes with a computable limit (statutory limits are explicit dates).
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SlaClass {
+    Urgent,
+    Utility,
+    Normal,
 }
 
 #[derive(Subcommand, Debug)]
@@ -76,7 +102,29 @@ fn run(cli: Cli) -> Result<()> {
             keymap: cli.keymap,
         }),
         Some(Command::Ticket(cmd)) => ticket(cmd, &data_dir, &agent),
+        Some(Command::Sla(SlaCommand::Deadline { from, class, days })) => {
+            sla_deadline(&from, class, days)
+        }
     }
+}
+
+fn sla_deadline(from: &str, class: SlaClass, days: Option<u32>) -> Result<()> {
+    let from = chrono::DateTime::parse_from_rfc3339(from)
+        .with_context(|| format!("--from 不是 RFC 3339 时间：{from}"))?;
+    let class = match class {
+        SlaClass::Urgent => TimeClass::Urgent,
+        SlaClass::Utility => TimeClass::Utility,
+        SlaClass::Normal => TimeClass::Normal,
+    };
+    let d = crate::sla::deadline(crate::sla::Calendar::embedded(), from, class, days, None)?;
+    for w in &d.warnings {
+        eprintln!("hotline: 注意：{w}");
+    }
+    println!(
+        "{}",
+        d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    );
+    Ok(())
 }
 
 fn default_agent() -> String {

@@ -2,8 +2,10 @@
 //! built on the city's regulation on handling hotline requests (接诉即办).
 
 pub mod cli;
+pub mod dispatch;
 pub mod domain;
 pub mod paths;
+pub mod sla;
 pub mod store;
 pub mod text;
 pub mod tui;
