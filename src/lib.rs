@@ -4,8 +4,11 @@
 pub mod cli;
 pub mod dispatch;
 pub mod domain;
+pub mod geo;
+pub mod intake;
 pub mod paths;
 pub mod sla;
 pub mod store;
 pub mod text;
 pub mod tui;
+pub mod workflow;

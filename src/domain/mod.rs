@@ -6,16 +6,23 @@
 mod event;
 mod intake;
 mod labels;
+mod lifecycle;
 mod mask;
+mod role;
 mod ticket;
 
-pub use event::{Event, EventKind};
+pub use event::{Event, EventKind, Rating};
 pub use intake::{
     Assessment, Caller, Channel, Decision, Finding, Intake, Kind, Prior, Severity, TimeClass,
 };
 pub use labels::Label;
+pub use lifecycle::Action;
 pub use mask::{mask_name, mask_phone};
-pub use ticket::{DomainError, Location, Status, Ticket, TicketId, TicketSummary};
+pub use role::{Actor, BadRole, Role};
+pub use ticket::{
+    DomainError, Location, PendingExtension, Place, Status, Ticket, TicketId, TicketSummary,
+    UnitPart,
+};
 
 /// Hohhot is on China Standard Time (UTC+8, no daylight saving).
 pub fn shanghai() -> chrono::FixedOffset {

@@ -6,8 +6,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Caller, Channel, Decision, Event, EventKind, Finding, Kind, Label, TimeClass, mask_name,
-    mask_phone,
+    Caller, Channel, Decision, Event, EventKind, Finding, Kind, Label, Rating, TimeClass,
+    mask_name, mask_phone,
 };
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -117,8 +117,18 @@ impl Location {
 pub enum Status {
     /// Taken, not yet decided.
     New,
-    /// Accepted under Art. 11, waiting to be dispatched.
+    /// Accepted under Art. 11 (or approved for redispatch, or reopened): to dispatch.
     Accepted,
+    /// Waiting for the lead unit to sign for it.
+    Dispatched,
+    Signed,
+    InProgress,
+    /// A unit returned it; waiting for the hotline office's review.
+    Returned,
+    /// The lead answered; waiting for the callback.
+    Answered,
+    CalledBack,
+    Closed,
     Rejected,
     Transferred,
     Redirected,
@@ -127,10 +137,33 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 13] = [
+        Status::New,
+        Status::Accepted,
+        Status::Dispatched,
+        Status::Signed,
+        Status::InProgress,
+        Status::Returned,
+        Status::Answered,
+        Status::CalledBack,
+        Status::Closed,
+        Status::Rejected,
+        Status::Transferred,
+        Status::Redirected,
+        Status::AnsweredOnline,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Self::New => "待决定",
             Self::Accepted => "待派单",
+            Self::Dispatched => "待签收",
+            Self::Signed => "已签收",
+            Self::InProgress => "办理中",
+            Self::Returned => "退单待审",
+            Self::Answered => "待回访",
+            Self::CalledBack => "已回访",
+            Self::Closed => "已办结",
             Self::Rejected => "不予受理",
             Self::Transferred => "已转接",
             Self::Redirected => "已引导",
@@ -140,8 +173,39 @@ impl Status {
 
     /// Whether the matter is still being worked on (for the Art. 11(4) repeat check).
     pub fn is_open(self) -> bool {
-        matches!(self, Self::New | Self::Accepted)
+        !matches!(
+            self,
+            Self::Closed
+                | Self::Rejected
+                | Self::Transferred
+                | Self::Redirected
+                | Self::AnsweredOnline
+        )
     }
+
+    /// Whether a unit holds it now (the time limit is running).
+    pub fn with_unit(self) -> bool {
+        matches!(self, Self::Dispatched | Self::Signed | Self::InProgress)
+    }
+}
+
+/// An extension the lead asked for and nobody has decided yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingExtension {
+    pub unit: String,
+    pub until: DateTime<FixedOffset>,
+    pub reason: String,
+}
+
+/// One unit's part in a dispatched ticket.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnitPart {
+    pub unit: String,
+    pub lead: bool,
+    pub signed: bool,
+    pub contacted: bool,
+    /// The unit's answer; an assisting unit's reaches the lead (Art. 17).
+    pub answer: Option<String>,
 }
 
 /// The current state of a ticket, with the full history it was derived from.
@@ -159,6 +223,16 @@ pub struct Ticket {
     pub status: Status,
     pub decision: Option<Decision>,
     pub findings: Vec<Finding>,
+    /// Lead first, then assisting units, of the current dispatch.
+    pub units: Vec<UnitPart>,
+    pub dispatched_at: Option<DateTime<FixedOffset>>,
+    /// The time limit written on the ticket (Art. 18); moved by an approved extension.
+    pub deadline: Option<DateTime<FixedOffset>>,
+    pub extension: Option<PendingExtension>,
+    pub rating: Option<Rating>,
+    pub resolved: Option<bool>,
+    /// Status before a return, to go back to when the return is refused.
+    pub before_return: Option<Status>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
     /// Number of events so far; a write names the version it was based on.
@@ -196,6 +270,13 @@ impl Ticket {
             status: Status::New,
             decision: None,
             findings: Vec::new(),
+            units: Vec::new(),
+            dispatched_at: None,
+            deadline: None,
+            extension: None,
+            rating: None,
+            resolved: None,
+            before_return: None,
             created_at: first.at,
             updated_at: first.at,
             version: 1,
@@ -205,62 +286,6 @@ impl Ticket {
             ticket.apply(event)?;
         }
         Ok(ticket)
-    }
-
-    /// Check that `kind` is legal now, without applying it.
-    pub fn check(&self, kind: &EventKind) -> Result<(), DomainError> {
-        let refuse = |action: &str, why: &'static str| DomainError::IllegalTransition {
-            id: self.id.to_string(),
-            status: self.status.label(),
-            action: action.to_string(),
-            why,
-        };
-        match kind {
-            EventKind::Created { .. } => Err(refuse("重复登记", "工单已经登记过")),
-            EventKind::Decided { .. } if self.status != Status::New => {
-                Err(refuse("再次作出受理决定", "受理决定已经作出"))
-            }
-            EventKind::AnsweredOnline { .. } if self.status != Status::New => {
-                Err(refuse("在线答复办结", "只有尚未决定的来电可以在线答复办结"))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Append one event after checking it is legal and in sequence.
-    pub fn apply(&mut self, event: Event) -> Result<(), DomainError> {
-        let expected = self.version + 1;
-        if event.seq != expected {
-            return Err(DomainError::BrokenHistory {
-                id: self.id.to_string(),
-                expected,
-                found: event.seq,
-            });
-        }
-        self.check(&event.kind)?;
-        match &event.kind {
-            EventKind::Created { .. } => unreachable!("refused by check"),
-            EventKind::Decided {
-                decision, findings, ..
-            } => {
-                self.decision = Some(*decision);
-                self.findings = findings.clone();
-                self.status = match decision {
-                    Decision::Accept => Status::Accepted,
-                    Decision::Reject => Status::Rejected,
-                    Decision::Transfer => Status::Transferred,
-                    Decision::Redirect => Status::Redirected,
-                };
-            }
-            EventKind::AnsweredOnline { article_id } => {
-                self.kb_ref = Some(article_id.clone());
-                self.status = Status::AnsweredOnline;
-            }
-        }
-        self.updated_at = event.at;
-        self.version = expected;
-        self.history.push(event);
-        Ok(())
     }
 
     /// A copy with the caller's identity masked everywhere, history included (Art. 32).
@@ -291,6 +316,13 @@ impl Ticket {
             place: self.location.display(),
             category: self.category.clone(),
             description: self.description.clone(),
+            time_class: self.time_class,
+            lead: self.lead().map(str::to_string),
+            units: self.units.iter().map(|u| u.unit.clone()).collect(),
+            deadline: self.deadline,
+            dispatched_at: self.dispatched_at,
+            extension_pending: self.extension.is_some(),
+            district: self.location.district.as_ref().map(|p| p.code.clone()),
             created_at: self.created_at,
             updated_at: self.updated_at,
             version: self.version,
@@ -311,6 +343,23 @@ pub struct TicketSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     pub description: String,
+    #[serde(default)]
+    pub time_class: Option<TimeClass>,
+    /// Lead unit code of the current dispatch.
+    #[serde(default)]
+    pub lead: Option<String>,
+    /// Every unit of the current dispatch (lead first).
+    #[serde(default)]
+    pub units: Vec<String>,
+    #[serde(default)]
+    pub deadline: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub dispatched_at: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub extension_pending: bool,
+    /// District code, for filters.
+    #[serde(default)]
+    pub district: Option<String>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
     pub version: u32,
@@ -335,7 +384,7 @@ impl TicketSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Intake, Severity};
+    use crate::domain::{Intake, Role, Severity};
 
     fn at(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()
@@ -364,6 +413,7 @@ mod tests {
             seq: 1,
             at: at("2026-11-28T09:00:00+08:00"),
             actor: "坐席01".into(),
+            role: Role::Agent,
             kind: EventKind::Created {
                 intake: Box::new(intake()),
                 location: Location::default(),
@@ -376,6 +426,7 @@ mod tests {
             seq,
             at: at("2026-11-28T09:01:00+08:00"),
             actor: "坐席01".into(),
+            role: Role::Agent,
             kind: EventKind::Decided {
                 decision,
                 findings: vec![Finding {

@@ -8,7 +8,7 @@ mod sqlite;
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::{
-    DomainError, EventKind, Intake, Location, Prior, Status, Ticket, TicketId, TicketSummary,
+    Actor, DomainError, EventKind, Intake, Location, Prior, Status, Ticket, TicketId, TicketSummary,
 };
 
 pub use sqlite::SqliteStore;
@@ -43,7 +43,7 @@ pub enum StoreError {
 #[derive(Debug, Clone)]
 pub struct NewTicket {
     pub at: DateTime<FixedOffset>,
-    pub actor: String,
+    pub actor: Actor,
     pub intake: Intake,
     pub location: Location,
     pub then: Vec<EventKind>,
@@ -66,7 +66,7 @@ pub trait TicketStore: Send + Sync {
         id: &TicketId,
         expected_version: u32,
         at: DateTime<FixedOffset>,
-        actor: &str,
+        actor: &Actor,
         kind: EventKind,
     ) -> Result<Ticket, StoreError>;
     fn get(&self, id: &TicketId) -> Result<Ticket, StoreError>;

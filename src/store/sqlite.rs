@@ -8,7 +8,9 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::migrations::{LATEST, migrate_to};
 use super::{ListFilter, NewTicket, StoreError, TicketStore};
-use crate::domain::{Event, EventKind, Prior, Ticket, TicketId, TicketSummary, shanghai};
+use crate::domain::{
+    Actor, Event, EventKind, Prior, Status, Ticket, TicketId, TicketSummary, shanghai,
+};
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
@@ -125,7 +127,8 @@ impl TicketStore for SqliteStore {
             .map(|(i, kind)| Event {
                 seq: i as u32 + 1,
                 at: new.at,
-                actor: new.actor.clone(),
+                actor: new.actor.name.clone(),
+                role: new.actor.role.clone(),
                 kind,
             })
             .collect();
@@ -144,7 +147,7 @@ impl TicketStore for SqliteStore {
         id: &TicketId,
         expected_version: u32,
         at: DateTime<FixedOffset>,
-        actor: &str,
+        actor: &Actor,
         kind: EventKind,
     ) -> Result<Ticket, StoreError> {
         let mut conn = self.lock();
@@ -164,7 +167,8 @@ impl TicketStore for SqliteStore {
         let event = Event {
             seq: ticket.version + 1,
             at,
-            actor: actor.to_string(),
+            actor: actor.name.clone(),
+            role: actor.role.clone(),
             kind,
         };
         ticket.apply(event.clone())?;
@@ -214,14 +218,26 @@ impl TicketStore for SqliteStore {
         since: DateTime<FixedOffset>,
     ) -> Result<Vec<Prior>, StoreError> {
         let conn = self.lock();
+        // Open tickets count however old they are; finished ones within the window.
+        let open: Vec<serde_json::Value> = Status::ALL
+            .into_iter()
+            .filter(|s| s.is_open())
+            .map(serde_json::to_value)
+            .collect::<Result<_, _>>()
+            .map_err(corrupt)?;
+        let open = serde_json::to_string(&open).map_err(corrupt)?;
         let mut stmt = conn.prepare_cached(
-            "SELECT id FROM tickets WHERE phone = ?1 AND created_at >= ?3
+            "SELECT id FROM tickets WHERE phone = ?1
+               AND (created_at >= ?3 OR status IN (SELECT value FROM json_each(?4)))
              UNION
-             SELECT id FROM tickets WHERE ?2 IS NOT NULL AND address = ?2 AND created_at >= ?3
+             SELECT id FROM tickets WHERE ?2 IS NOT NULL AND address = ?2
+               AND (created_at >= ?3 OR status IN (SELECT value FROM json_each(?4)))
              LIMIT 200",
         )?;
         let ids: Vec<String> = stmt
-            .query_map(params![phone, address, since.to_rfc3339()], |r| r.get(0))?
+            .query_map(params![phone, address, since.to_rfc3339(), open], |r| {
+                r.get(0)
+            })?
             .collect::<Result<_, _>>()?;
         ids.into_iter()
             .map(|id| {
@@ -243,7 +259,7 @@ impl TicketStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Caller, Channel, Decision, Intake, Kind, Location, Status};
+    use crate::domain::{Caller, Channel, Decision, Intake, Kind, Location, Role};
     use crate::store::migrations::migrate_to;
 
     fn count(conn: &Connection, table: &str) -> i64 {
@@ -258,7 +274,7 @@ mod tests {
     fn new_ticket(phone: &str, when: &str) -> NewTicket {
         NewTicket {
             at: at(when),
-            actor: "坐席01".into(),
+            actor: Actor::new("坐席01", Role::Agent),
             intake: Intake {
                 caller: Caller {
                     name: "王女士".into(),
@@ -340,29 +356,35 @@ mod tests {
         let t = store
             .create(new_ticket("13900000001", "2026-11-28T09:00:00+08:00"))
             .unwrap();
+        let agent2 = Actor::new("坐席02", Role::Agent);
         let kind = EventKind::AnsweredOnline {
             article_id: "water-outage".into(),
         };
         let err = store
-            .append(&t.id, 1, t.created_at, "坐席02", kind.clone())
+            .append(&t.id, 1, t.created_at, &agent2, kind.clone())
             .unwrap_err();
         assert!(
             matches!(err, StoreError::Conflict { current: 2, .. }),
             "{err}"
         );
         let err = store
-            .append(&t.id, 2, t.created_at, "坐席02", kind)
+            .append(&t.id, 2, t.created_at, &agent2, kind)
             .unwrap_err();
         assert!(matches!(err, StoreError::Domain(_)), "{err}");
         assert_eq!(store.get(&t.id).unwrap().version, 2);
     }
 
     #[test]
-    fn priors_match_phone_or_address_within_window() {
+    fn priors_match_phone_or_address_within_window_or_still_open() {
         let store = memory();
-        store
-            .create(new_ticket("13900000001", "2026-11-01T09:00:00+08:00"))
-            .unwrap();
+        let mut finished = new_ticket("13900000001", "2026-11-01T09:00:00+08:00");
+        finished.then = vec![EventKind::Decided {
+            decision: Decision::Reject,
+            findings: vec![],
+            ground: Some("重复诉求".into()),
+            target: None,
+        }];
+        store.create(finished).unwrap();
         store
             .create(new_ticket("13900000001", "2026-11-20T09:00:00+08:00"))
             .unwrap();
@@ -375,6 +397,11 @@ mod tests {
             .unwrap();
         assert_eq!(by_address.len(), 1);
         assert!(store.priors("13800000000", None, since).unwrap().is_empty());
+        // An old ticket still in progress counts whatever its age.
+        store
+            .create(new_ticket("13700000000", "2025-01-01T09:00:00+08:00"))
+            .unwrap();
+        assert_eq!(store.priors("13700000000", None, since).unwrap().len(), 1);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::form::{Draft, Field, IntakeForm};
 use super::keymap::{Command, Keymap, Mode};
-use crate::domain::{Decision, EventKind, Location, Ticket, TicketId, TicketSummary};
+use crate::domain::{Actor, Decision, EventKind, Location, Ticket, TicketId, TicketSummary};
 use crate::store::NewTicket;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub struct Detail {
 
 pub struct App {
     pub keymap: Keymap,
-    pub agent: String,
+    pub actor: Actor,
     pub focus: Focus,
     pub form: IntakeForm,
     pub queue: Queue,
@@ -75,10 +75,10 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(keymap: Keymap, agent: String) -> Self {
+    pub fn new(keymap: Keymap, actor: Actor) -> Self {
         Self {
             keymap,
-            agent,
+            actor,
             focus: Focus::Intake,
             form: IntakeForm::default(),
             queue: Queue::default(),
@@ -278,7 +278,7 @@ impl App {
                 };
                 self.effects.push(Effect::Create(Box::new(NewTicket {
                     at: crate::domain::now(),
-                    actor: self.agent.clone(),
+                    actor: self.actor.clone(),
                     intake,
                     location,
                     then: vec![EventKind::Decided {

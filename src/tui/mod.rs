@@ -12,7 +12,7 @@ pub mod view;
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use crate::domain::{Label, Ticket, mask_name, mask_phone};
+use crate::domain::{Actor, Label, Ticket, mask_name, mask_phone};
 
 pub use runtime::run;
 
@@ -20,7 +20,7 @@ pub use runtime::run;
 #[derive(Debug, Clone)]
 pub struct Options {
     pub data_dir: PathBuf,
-    pub agent: String,
+    pub actor: Actor,
     pub keymap: String,
 }
 

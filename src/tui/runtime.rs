@@ -41,7 +41,7 @@ async fn run_async(opts: Options) -> Result<()> {
     let (keymap, warning) = Keymap::load(&opts.keymap, user_keymap.as_deref());
     let draft_path = opts.data_dir.join(DRAFT_FILE);
 
-    let mut app = App::new(keymap, opts.agent.clone());
+    let mut app = App::new(keymap, opts.actor.clone());
     if let Some(draft) = load_draft(&draft_path) {
         app.restore_draft(&draft);
     }

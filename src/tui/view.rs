@@ -265,7 +265,7 @@ fn draw_help(f: &mut Frame, app: &App) {
 mod tests {
     use super::*;
     use crate::domain::{
-        Caller, Channel, Decision, Event, EventKind, Intake, Kind, Location, Ticket,
+        Actor, Caller, Channel, Decision, Event, EventKind, Intake, Kind, Location, Role, Ticket,
     };
     use crate::tui::app::Msg;
     use crate::tui::keymap::Keymap;
@@ -283,6 +283,7 @@ mod tests {
             seq: 1,
             at,
             actor: "坐席07".into(),
+            role: Role::Agent,
             kind: EventKind::Created {
                 intake: Box::new(Intake {
                     caller: Caller {
@@ -309,6 +310,7 @@ mod tests {
             seq: 2,
             at,
             actor: "坐席07".into(),
+            role: Role::Agent,
             kind: EventKind::Decided {
                 decision: Decision::Accept,
                 findings: vec![],
@@ -321,7 +323,10 @@ mod tests {
     }
 
     fn app_with_form() -> App {
-        let mut app = App::new(Keymap::bundled("default").unwrap(), "坐席07".into());
+        let mut app = App::new(
+            Keymap::bundled("default").unwrap(),
+            Actor::new("坐席07", Role::Agent),
+        );
         for t in ["王女士", "\t", "13904710000", "\t", "\t", "\t", "赛罕区"] {
             if t == "\t" {
                 app.handle_event(key(KeyCode::Tab));
@@ -381,7 +386,10 @@ mod tests {
 
     #[test]
     fn inline_errors_show_and_values_stay() {
-        let mut app = App::new(Keymap::bundled("default").unwrap(), "坐席07".into());
+        let mut app = App::new(
+            Keymap::bundled("default").unwrap(),
+            Actor::new("坐席07", Role::Agent),
+        );
         app.handle_event(key(KeyCode::Tab));
         app.handle_event(TermEvent::Paste("12345".into()));
         app.handle_event(TermEvent::Key(KeyEvent::new(

@@ -1,0 +1,61 @@
+//! Time of one Article 11 check (no priors) over the labelled corpus: p50/p99 in µs.
+
+use chrono::{FixedOffset, TimeZone};
+use hotline::domain::{Caller, Channel, Intake, Kind};
+use hotline::intake::RuleSet;
+use std::hint::black_box;
+use std::time::Instant;
+
+const ROUNDS: usize = 200;
+
+fn main() {
+    let rules = RuleSet::embedded();
+    let now = FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2025, 11, 20, 10, 0, 0)
+        .unwrap();
+    let intakes: Vec<Intake> = include_str!("../tests/data/intake_corpus.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("corpus line is JSON");
+            let field = |k: &str| v[k].as_str().map(str::to_owned);
+            Intake {
+                caller: Caller {
+                    name: "测试".into(),
+                    phone: "13904710000".into(),
+                },
+                channel: Channel::Phone,
+                kind: Kind::Complaint,
+                district: field("district"),
+                street: None,
+                address: field("address"),
+                description: field("description").unwrap_or_default(),
+                category: None,
+                time_class: None,
+                kb_ref: None,
+            }
+        })
+        .collect();
+    // Warm-up also builds the embedded rules and divisions once.
+    for i in &intakes {
+        black_box(rules.check(i, &[], now));
+    }
+    let mut micros: Vec<f64> = Vec::with_capacity(ROUNDS * intakes.len());
+    for _ in 0..ROUNDS {
+        for i in &intakes {
+            let start = Instant::now();
+            black_box(rules.check(black_box(i), &[], now));
+            micros.push(start.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    micros.sort_by(f64::total_cmp);
+    let pct = |p: f64| micros[((micros.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "intake check: {} calls x {ROUNDS} rounds, p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+        intakes.len(),
+        pct(0.50),
+        pct(0.99),
+        micros[micros.len() - 1]
+    );
+}

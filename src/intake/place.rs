@@ -1,0 +1,75 @@
+//! Article 11(1): is the matter inside Hohhot's jurisdiction?
+
+use crate::domain::{Finding, Intake, Severity};
+use crate::geo::Divisions;
+use serde::Deserialize;
+
+/// `[places]`: names of places outside Hohhot and how to tell them from Hohhot roads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Places {
+    /// Provinces, other cities and well-known districts elsewhere (包头, 北京, 朝阳区 …).
+    pub elsewhere: Vec<String>,
+    /// A name followed by one of these is a street in Hohhot (鄂尔多斯大街), not the place.
+    pub road_suffixes: Vec<String>,
+    /// A name after one of these is a destination (去北京看病), not where the matter is.
+    pub travel_prefixes: Vec<String>,
+    /// `{place}` is replaced by the name found.
+    pub message: String,
+}
+
+impl Places {
+    /// A blocking 11.1 finding when the district field or the text puts the matter elsewhere.
+    /// A Hohhot district in the field, or any Hohhot place named in the text, wins.
+    pub fn check(&self, intake: &Intake, divisions: &Divisions) -> Option<Finding> {
+        let district = intake
+            .district
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty());
+        let place = match district {
+            Some(d) if divisions.resolve_district(d).is_some() => return None,
+            Some(d) => d.to_owned(),
+            None => {
+                let text = [intake.address.as_deref(), Some(&intake.description)]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if divisions.mentions_local(&text) {
+                    return None;
+                }
+                self.mention(&text, divisions)?.to_owned()
+            }
+        };
+        Some(Finding {
+            rule: "11.1".into(),
+            severity: Severity::Block,
+            target: None,
+            message: self.message.replace("{place}", &place),
+        })
+    }
+
+    /// The first outside place named as where something is, not as a road name or destination.
+    fn mention<'s>(&'s self, text: &str, divisions: &Divisions) -> Option<&'s str> {
+        let local = divisions.local_spans(text);
+        self.elsewhere
+            .iter()
+            .find(|name| {
+                text.match_indices(name.as_str()).any(|(i, m)| {
+                    let end = i + m.len();
+                    let inside_local = local.iter().any(|&(s, e)| s <= i && end <= e);
+                    let road = self
+                        .road_suffixes
+                        .iter()
+                        .any(|r| text[end..].starts_with(r.as_str()));
+                    let travel = self
+                        .travel_prefixes
+                        .iter()
+                        .any(|p| text[..i].ends_with(p.as_str()));
+                    !(inside_local || road || travel)
+                })
+            })
+            .map(String::as_str)
+    }
+}

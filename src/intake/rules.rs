@@ -1,0 +1,391 @@
+//! The rules files (`assets/rules/*.toml`): schema, loading, and errors that name file and line.
+
+use super::place::Places;
+use super::repeat::Repeat;
+use super::text::Matching;
+use crate::domain::{Decision, Severity, TimeClass};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+use toml::Spanned;
+
+/// The embedded defaults, in load order.
+const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "matching.toml",
+        include_str!("../../assets/rules/matching.toml"),
+    ),
+    (
+        "emergency.toml",
+        include_str!("../../assets/rules/emergency.toml"),
+    ),
+    (
+        "channels.toml",
+        include_str!("../../assets/rules/channels.toml"),
+    ),
+    (
+        "grounds.toml",
+        include_str!("../../assets/rules/grounds.toml"),
+    ),
+    (
+        "platforms.toml",
+        include_str!("../../assets/rules/platforms.toml"),
+    ),
+    (
+        "places.toml",
+        include_str!("../../assets/rules/places.toml"),
+    ),
+    (
+        "repeat.toml",
+        include_str!("../../assets/rules/repeat.toml"),
+    ),
+    (
+        "time_class.toml",
+        include_str!("../../assets/rules/time_class.toml"),
+    ),
+];
+
+#[derive(Debug, Error)]
+pub enum RulesError {
+    #[error("cannot read rules {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        message: String,
+    },
+    #[error("rules lack a [{0}] section")]
+    Missing(&'static str),
+    #[error("no *.toml rules files in {}", .0.display())]
+    Empty(PathBuf),
+}
+
+/// Article 11 grounds a keyword rule can assert; "11" is the paragraph on other platforms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Ground {
+    #[serde(rename = "11")]
+    OtherPlatform,
+    #[serde(rename = "11.1")]
+    OutsideCity,
+    #[serde(rename = "11.2")]
+    Emergency,
+    #[serde(rename = "11.3")]
+    LegalChannel,
+    #[serde(rename = "11.4")]
+    Repeat,
+    #[serde(rename = "11.5")]
+    Historical,
+    #[serde(rename = "11.6")]
+    BeyondDuty,
+    #[serde(rename = "11.7")]
+    Unlawful,
+}
+
+impl Ground {
+    pub fn code(self) -> &'static str {
+        match self {
+            Ground::OtherPlatform => "11",
+            Ground::OutsideCity => "11.1",
+            Ground::Emergency => "11.2",
+            Ground::LegalChannel => "11.3",
+            Ground::Repeat => "11.4",
+            Ground::Historical => "11.5",
+            Ground::BeyondDuty => "11.6",
+            Ground::Unlawful => "11.7",
+        }
+    }
+
+    /// The decision a blocking finding on this ground leads to.
+    pub fn decision(self) -> Decision {
+        match self {
+            Ground::Emergency => Decision::Transfer,
+            Ground::OtherPlatform => Decision::Redirect,
+            _ => Decision::Reject,
+        }
+    }
+}
+
+/// One keyword rule (`[[rule]]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: Spanned<String>,
+    pub ground: Ground,
+    #[serde(default = "block")]
+    pub severity: Severity,
+    /// Emergency line or other platform; required for grounds 11.2 and 11.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Any of these fires the rule (entries `@name` expand a `[sets]` list).
+    pub terms: Vec<String>,
+    /// If given, one of these must also occur somewhere in the description.
+    #[serde(default)]
+    pub with: Vec<String>,
+    /// A clause containing one of these never fires the rule (past events, consultations …).
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// A `[notes]` key added as an advisory when the rule fires (Art. 12, 13).
+    #[serde(default)]
+    pub note: Option<String>,
+    pub message: String,
+}
+
+fn block() -> Severity {
+    Severity::Block
+}
+
+/// A time-class suggestion (`[[time_class]]`), tried in order.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeRule {
+    pub class: TimeClass,
+    pub terms: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    sets: HashMap<String, Vec<String>>,
+    matching: Option<Matching>,
+    places: Option<Places>,
+    repeat: Option<Repeat>,
+    #[serde(default)]
+    rule: Vec<Rule>,
+    #[serde(default)]
+    notes: HashMap<String, String>,
+    #[serde(default)]
+    time_class: Vec<TimeRule>,
+}
+
+/// Everything the Article 11 check needs, merged from all rules files.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub(super) matching: Matching,
+    pub(super) places: Places,
+    pub(super) repeat: Repeat,
+    pub(super) rules: Vec<Rule>,
+    pub(super) notes: HashMap<String, String>,
+    pub(super) time_classes: Vec<TimeRule>,
+}
+
+impl RuleSet {
+    /// The rules compiled into the binary, parsed once.
+    pub fn embedded() -> &'static RuleSet {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| {
+            RuleSet::from_sources(EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())))
+                .expect("embedded rules are valid (checked by unit tests)")
+        })
+    }
+
+    /// All `*.toml` files of a directory, in file-name order, so the hotline office can tune the
+    /// rules without a rebuild.
+    pub fn load_dir(dir: impl AsRef<Path>) -> Result<RuleSet, RulesError> {
+        let dir = dir.as_ref();
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| RulesError::Io { path, source }
+        };
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(io(dir))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .map_err(io(dir))?;
+        paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+        paths.sort();
+        if paths.is_empty() {
+            return Err(RulesError::Empty(dir.to_owned()));
+        }
+        let sources = paths
+            .iter()
+            .map(|p| {
+                Ok((
+                    p.display().to_string(),
+                    std::fs::read_to_string(p).map_err(io(p))?,
+                ))
+            })
+            .collect::<Result<Vec<_>, RulesError>>()?;
+        RuleSet::from_sources(sources)
+    }
+
+    fn from_sources(
+        sources: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<RuleSet, RulesError> {
+        let mut merged = RulesFile::default();
+        // Where each rule came from, for errors found after merging.
+        let mut origin: Vec<(String, usize)> = Vec::new();
+        for (file, text) in sources {
+            let parsed: RulesFile = toml::from_str(&text).map_err(|e| RulesError::Invalid {
+                line: line_of(&text, e.span().map_or(0, |s| s.start)),
+                message: e.message().to_owned(),
+                file: file.clone(),
+            })?;
+            let dup = |what: &str| RulesError::Invalid {
+                file: file.clone(),
+                line: 1,
+                message: format!("[{what}] is already defined in another rules file"),
+            };
+            set_once(&mut merged.matching, parsed.matching, || dup("matching"))?;
+            set_once(&mut merged.places, parsed.places, || dup("places"))?;
+            set_once(&mut merged.repeat, parsed.repeat, || dup("repeat"))?;
+            origin.extend(
+                parsed
+                    .rule
+                    .iter()
+                    .map(|r| (file.clone(), line_of(&text, r.id.span().start))),
+            );
+            merged.rule.extend(parsed.rule);
+            merged.sets.extend(parsed.sets);
+            merged.notes.extend(parsed.notes);
+            merged.time_class.extend(parsed.time_class);
+        }
+        let mut rules = merged.rule;
+        for (rule, (file, line)) in rules.iter_mut().zip(origin) {
+            let invalid = |message: String| RulesError::Invalid {
+                file: file.clone(),
+                line,
+                message: format!("rule `{}`: {message}", rule.id.get_ref()),
+            };
+            let needs_target = matches!(rule.ground, Ground::Emergency | Ground::OtherPlatform);
+            if needs_target && rule.target.is_none() {
+                return Err(invalid("grounds 11.2 and 11 need a `target`".into()));
+            }
+            if let Some(note) = rule
+                .note
+                .as_ref()
+                .filter(|n| !merged.notes.contains_key(*n))
+            {
+                return Err(invalid(format!("no [notes] entry `{note}`")));
+            }
+            for list in [&mut rule.terms, &mut rule.with, &mut rule.unless] {
+                *list = expand(list, &merged.sets).map_err(|s| invalid(format!("no set `{s}`")))?;
+            }
+            if rule.terms.is_empty() {
+                return Err(invalid("`terms` is empty".into()));
+            }
+        }
+        Ok(RuleSet {
+            matching: merged.matching.ok_or(RulesError::Missing("matching"))?,
+            places: merged.places.ok_or(RulesError::Missing("places"))?,
+            repeat: merged.repeat.ok_or(RulesError::Missing("repeat"))?,
+            rules,
+            notes: merged.notes,
+            time_classes: merged.time_class,
+        })
+    }
+}
+
+fn set_once<T>(
+    slot: &mut Option<T>,
+    value: Option<T>,
+    dup: impl FnOnce() -> RulesError,
+) -> Result<(), RulesError> {
+    match (slot.is_some(), value) {
+        (true, Some(_)) => Err(dup()),
+        (_, Some(v)) => {
+            *slot = Some(v);
+            Ok(())
+        }
+        (_, None) => Ok(()),
+    }
+}
+
+/// Replaces `@name` entries by the named set.
+fn expand(list: &[String], sets: &HashMap<String, Vec<String>>) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for item in list {
+        match item.strip_prefix('@') {
+            Some(name) => out.extend(
+                sets.get(name)
+                    .ok_or_else(|| name.to_owned())?
+                    .iter()
+                    .cloned(),
+            ),
+            None => out.push(item.clone()),
+        }
+    }
+    Ok(out)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_extra(name: &str, text: &str) -> Result<RuleSet, RulesError> {
+        let mut sources: Vec<(String, String)> = EMBEDDED
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        sources.push((name.into(), text.into()));
+        RuleSet::from_sources(sources)
+    }
+
+    #[test]
+    fn embedded_rules_load() {
+        let r = RuleSet::embedded();
+        assert!(r.rules.len() > 10);
+        assert!(
+            r.rules
+                .iter()
+                .all(|r| !r.terms.iter().any(|t| t.starts_with('@')))
+        );
+    }
+
+    #[test]
+    fn syntax_errors_name_file_and_line() {
+        let err =
+            with_extra("local.toml", "[[rule]]\nid = \"x\"\nground = \"11.9\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("local.toml:3:"), "{text}");
+    }
+
+    #[test]
+    fn semantic_errors_name_the_rule_line() {
+        let rule =
+            "\n\n[[rule]]\nid = \"fire2\"\nground = \"11.2\"\nterms = [\"x\"]\nmessage = \"m\"\n";
+        let text = with_extra("extra.toml", rule).unwrap_err().to_string();
+        assert!(text.starts_with("extra.toml:4: rule `fire2`"), "{text}");
+        let rule =
+            "[[rule]]\nid = \"y\"\nground = \"11.6\"\nterms = [\"@nope\"]\nmessage = \"m\"\n";
+        let text = with_extra("extra.toml", rule).unwrap_err().to_string();
+        assert!(text.contains("no set `nope`"), "{text}");
+    }
+
+    #[test]
+    fn singleton_sections_must_not_repeat() {
+        let text = with_extra("dup.toml", "[repeat]\nwindow_days = 1\nmin_similarity = 0.5\nngram = 2\nnew_reason_cues = []\nblock_message = \"\"\nwarn_message = \"\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("dup.toml") && text.contains("[repeat]"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn load_dir_reads_the_asset_folder_and_reports_bad_files() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/rules");
+        let loaded = RuleSet::load_dir(&dir).unwrap();
+        assert_eq!(loaded.rules.len(), RuleSet::embedded().rules.len());
+        let tmp = std::env::temp_dir().join(format!("hotline-rules-{}", std::process::id()));
+        std::fs::create_dir_all(&tmp).unwrap();
+        std::fs::write(tmp.join("a.toml"), "[matching]\nclause_breaks = 1\n").unwrap();
+        let err = RuleSet::load_dir(&tmp).unwrap_err().to_string();
+        std::fs::remove_dir_all(&tmp).unwrap();
+        assert!(err.contains("a.toml:2:"), "{err}");
+        assert!(matches!(
+            RuleSet::load_dir(tmp.join("missing")),
+            Err(RulesError::Io { .. })
+        ));
+    }
+}

@@ -1,0 +1,105 @@
+//! Runs the labelled call corpus through the embedded Article 11 rules and measures accuracy.
+
+use chrono::{FixedOffset, TimeZone};
+use hotline::domain::{Caller, Channel, Decision, Intake, Kind};
+use hotline::intake::RuleSet;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    description: String,
+    district: Option<String>,
+    address: Option<String>,
+    expect: Decision,
+    rule: Option<String>,
+    target: Option<String>,
+    /// Why the case is there (traps say what must not fire).
+    #[serde(default)]
+    note: Option<String>,
+}
+
+fn cases() -> Vec<Case> {
+    include_str!("data/intake_corpus.jsonl")
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("corpus line {}: {e}", n + 1))
+        })
+        .collect()
+}
+
+fn intake(case: &Case) -> Intake {
+    Intake {
+        caller: Caller {
+            name: "测试".into(),
+            phone: "13904710000".into(),
+        },
+        channel: Channel::Phone,
+        kind: Kind::Complaint,
+        district: case.district.clone(),
+        street: None,
+        address: case.address.clone(),
+        description: case.description.clone(),
+        category: None,
+        time_class: None,
+        kb_ref: None,
+    }
+}
+
+#[test]
+fn corpus_accuracy() {
+    let rules = RuleSet::embedded();
+    let now = FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2025, 11, 20, 10, 0, 0)
+        .unwrap();
+    let cases = cases();
+    assert!(cases.len() >= 160, "corpus has {} cases", cases.len());
+    // ground -> (right, total)
+    let mut per_ground: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut right = 0;
+    let mut missed_emergencies = Vec::new();
+    for case in &cases {
+        let a = rules.check(&intake(case), &[], now);
+        let target = a.findings.first().and_then(|f| f.target.clone());
+        let ok = a.decision == case.expect
+            && (case.expect != Decision::Transfer || target == case.target);
+        let ground = case.rule.clone().unwrap_or_else(|| "accept".into());
+        let entry = per_ground.entry(ground.clone()).or_default();
+        entry.1 += 1;
+        if ok {
+            entry.0 += 1;
+            right += 1;
+        } else {
+            println!(
+                "MISS [{ground}] expected {:?} {:?}, got {:?} {target:?}: {} (findings {}; {})",
+                case.expect,
+                case.target,
+                a.decision,
+                case.description,
+                a.findings
+                    .iter()
+                    .map(|f| f.rule.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                case.note.as_deref().unwrap_or("")
+            );
+            if case.expect == Decision::Transfer {
+                missed_emergencies.push(case.description.clone());
+            }
+        }
+    }
+    for (ground, (r, t)) in &per_ground {
+        println!("{ground:>7}: {r:>3}/{t:<3} {:.3}", *r as f64 / *t as f64);
+    }
+    let accuracy = right as f64 / cases.len() as f64;
+    println!("overall: {right}/{} {accuracy:.3}", cases.len());
+    assert!(
+        missed_emergencies.is_empty(),
+        "missed emergencies: {missed_emergencies:?}"
+    );
+    assert!(accuracy >= 0.95, "accuracy {accuracy:.3} < 0.95");
+}
