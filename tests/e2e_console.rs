@@ -36,6 +36,10 @@ fn take_a_call_in_chinese_and_see_it_queued() {
         c.contents()
     );
 
+    // Ctrl-S opens the decision step with the check's advice; Ctrl-S again confirms.
+    c.send(CTRL_S);
+    c.wait_for("受理决定");
+    c.wait_for("检查建议：受理");
     c.send(CTRL_S);
     c.wait_for("已生成工单 HH");
     c.wait_for("王*");

@@ -186,7 +186,11 @@ pub fn run(cmd: TicketCommand, data_dir: &Path, actor: &Actor) -> Result<()> {
                 .iter()
                 .map(|s| status_arg(s))
                 .collect::<Result<_>>()?;
-            let list = store.list(&ListFilter { statuses, limit })?;
+            let list = store.list(&ListFilter {
+                statuses,
+                limit,
+                ..ListFilter::default()
+            })?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {

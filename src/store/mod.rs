@@ -50,10 +50,15 @@ pub struct NewTicket {
 }
 
 /// Which tickets a list shows, newest first.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListFilter {
     /// Only these statuses (all when empty).
     pub statuses: Vec<Status>,
+    /// Only tickets dispatched to this unit (lead or assisting).
+    pub unit: Option<String>,
+    /// Only tickets with an extension waiting for approval.
+    pub extension_pending: bool,
+    /// At most this many (0: no limit).
     pub limit: usize,
 }
 

@@ -203,10 +203,16 @@ impl TicketStore for SqliteStore {
         let mut stmt = conn.prepare_cached(
             "SELECT summary FROM tickets
              WHERE (?1 = '[]' OR status IN (SELECT value FROM json_each(?1)))
+               AND (?3 IS NULL OR EXISTS
+                    (SELECT 1 FROM json_each(summary, '$.units') WHERE value = ?3))
+               AND (?4 = 0 OR json_extract(summary, '$.extension_pending') = 1)
              ORDER BY created_at DESC, id DESC LIMIT ?2",
         )?;
         let wanted = serde_json::to_string(&statuses).map_err(corrupt)?;
-        let rows = stmt.query_map(params![wanted, limit], |r| r.get::<_, String>(0))?;
+        let rows = stmt.query_map(
+            params![wanted, limit, filter.unit, filter.extension_pending],
+            |r| r.get::<_, String>(0),
+        )?;
         rows.map(|s| serde_json::from_str(&s?).map_err(corrupt))
             .collect()
     }
@@ -341,6 +347,7 @@ mod tests {
             .list(&ListFilter {
                 statuses: vec![Status::Rejected],
                 limit: 10,
+                ..ListFilter::default()
             })
             .unwrap();
         assert!(none.is_empty());

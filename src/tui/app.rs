@@ -3,10 +3,15 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::act::ActDialog;
+use super::decide::Decide;
 use super::form::{Draft, Field, IntakeForm};
 use super::keymap::{Command, Keymap, Mode};
-use crate::domain::{Actor, Decision, EventKind, Location, Ticket, TicketId, TicketSummary};
-use crate::store::NewTicket;
+use crate::domain::{
+    Action, Actor, Assessment, EventKind, Prior, Role, Status, Ticket, TicketId, TicketSummary, now,
+};
+use crate::intake::RuleSet;
+use crate::store::{ListFilter, NewTicket};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -31,9 +36,19 @@ pub struct Notice {
 /// Work for the runtime: everything here may block or take time.
 #[derive(Debug, Clone)]
 pub enum Effect {
-    Refresh,
+    Refresh(ListFilter),
     Create(Box<NewTicket>),
+    Append {
+        id: TicketId,
+        version: u32,
+        kind: Box<EventKind>,
+    },
     Load(TicketId),
+    /// Earlier tickets of this phone or address, for the repeat check (Art. 11(4)).
+    Priors {
+        phone: String,
+        address: Option<String>,
+    },
     /// Save the draft (None: delete it).
     SaveDraft(Option<Draft>),
 }
@@ -43,12 +58,74 @@ pub enum Effect {
 pub enum Msg {
     Listed(Result<Vec<TicketSummary>, String>),
     Created(Result<Ticket, String>),
+    Appended(Result<Ticket, String>),
     Loaded(Result<Ticket, String>),
+    Priors(Vec<Prior>),
     DraftSaved(Result<(), String>),
 }
 
-#[derive(Debug, Clone, Default)]
+/// The queue views: what each role works through (Art. 15-24).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueView {
+    All,
+    ToDispatch,
+    ToSign,
+    InHand,
+    Returned,
+    Extensions,
+    Callback,
+}
+
+impl QueueView {
+    const ALL: [QueueView; 7] = [
+        QueueView::All,
+        QueueView::ToDispatch,
+        QueueView::ToSign,
+        QueueView::InHand,
+        QueueView::Returned,
+        QueueView::Extensions,
+        QueueView::Callback,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            QueueView::All => "全部",
+            QueueView::ToDispatch => "待派单",
+            QueueView::ToSign => "待签收",
+            QueueView::InHand => "办理中",
+            QueueView::Returned => "退单待审",
+            QueueView::Extensions => "延期待批",
+            QueueView::Callback => "待回访",
+        }
+    }
+
+    /// A unit sees only its own tickets; dispatch, returns and extensions are the office's.
+    fn for_role(self, role: &Role) -> bool {
+        !matches!(role, Role::Unit(_))
+            || matches!(self, QueueView::All | QueueView::ToSign | QueueView::InHand)
+    }
+
+    fn filter(self, role: &Role) -> ListFilter {
+        let statuses = match self {
+            QueueView::All | QueueView::Extensions => vec![],
+            QueueView::ToDispatch => vec![Status::Accepted],
+            QueueView::ToSign => vec![Status::Dispatched],
+            QueueView::InHand => vec![Status::Signed, Status::InProgress],
+            QueueView::Returned => vec![Status::Returned],
+            QueueView::Callback => vec![Status::Answered],
+        };
+        ListFilter {
+            statuses,
+            unit: role.unit().map(str::to_string),
+            extension_pending: self == QueueView::Extensions,
+            limit: 500,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct Queue {
+    pub view: QueueView,
     pub items: Vec<TicketSummary>,
     pub selected: usize,
 }
@@ -57,6 +134,8 @@ pub struct Queue {
 pub struct Detail {
     pub ticket: Ticket,
     pub scroll: u16,
+    /// Index into the actions the role may take now.
+    pub action: usize,
 }
 
 pub struct App {
@@ -64,37 +143,69 @@ pub struct App {
     pub actor: Actor,
     pub focus: Focus,
     pub form: IntakeForm,
+    /// The Article 11 check of the form as it stands, updated as the agent types.
+    pub assessment: Option<Assessment>,
+    pub candidates: Vec<String>,
+    pub pick: usize,
+    pub decide: Option<Decide>,
+    pub act: Option<ActDialog>,
     pub queue: Queue,
     pub detail: Option<Detail>,
     pub help: bool,
     pub notice: Option<Notice>,
     pub submitting: bool,
     pub quit: bool,
+    priors: Vec<Prior>,
+    priors_key: Option<(String, Option<String>)>,
     draft_dirty: bool,
     effects: Vec<Effect>,
 }
 
 impl App {
     pub fn new(keymap: Keymap, actor: Actor) -> Self {
-        Self {
+        let view = if actor.role.unit().is_some() {
+            QueueView::ToSign
+        } else {
+            QueueView::All
+        };
+        let mut app = Self {
             keymap,
+            focus: if actor.role.unit().is_some() {
+                Focus::Queue
+            } else {
+                Focus::Intake
+            },
             actor,
-            focus: Focus::Intake,
             form: IntakeForm::default(),
-            queue: Queue::default(),
+            assessment: None,
+            candidates: Vec::new(),
+            pick: 0,
+            decide: None,
+            act: None,
+            queue: Queue {
+                view,
+                items: Vec::new(),
+                selected: 0,
+            },
             detail: None,
             help: false,
             notice: None,
             submitting: false,
             quit: false,
+            priors: Vec::new(),
+            priors_key: None,
             draft_dirty: false,
-            effects: vec![Effect::Refresh],
-        }
+            effects: Vec::new(),
+        };
+        app.refresh();
+        app
     }
 
     /// Restore an unsent draft found at start-up.
     pub fn restore_draft(&mut self, draft: &Draft) {
         self.form = IntakeForm::from_draft(draft);
+        self.form_changed();
+        self.draft_dirty = false;
         self.notify(Level::Warn, "已恢复上次未提交的受理草稿");
     }
 
@@ -109,23 +220,53 @@ impl App {
         std::mem::take(&mut self.effects)
     }
 
+    fn refresh(&mut self) {
+        self.effects
+            .push(Effect::Refresh(self.queue.view.filter(&self.actor.role)));
+    }
+
     pub fn mode(&self) -> Mode {
+        if self.decide.is_some() || self.act.is_some() {
+            return Mode::Dialog;
+        }
         if self.detail.is_some() {
             return Mode::Ticket;
         }
         match self.focus {
             Focus::Kb => Mode::Kb,
+            Focus::Intake if !self.candidates.is_empty() => Mode::Picker,
             Focus::Intake => Mode::Intake,
             Focus::Queue => Mode::Queue,
         }
     }
 
-    /// Once a second: persist the draft if it changed.
+    /// The actions the role may take on the open ticket now.
+    pub fn detail_actions(&self) -> Vec<Action> {
+        self.detail
+            .as_ref()
+            .map(|d| d.ticket.available(&self.actor.role))
+            .unwrap_or_default()
+    }
+
+    /// Once a second: persist the draft if it changed, and look up repeats for a new
+    /// phone or address (the repeat search reads the store, so it runs in the background).
     pub fn tick(&mut self) {
         if self.draft_dirty {
             self.draft_dirty = false;
             let draft = (!self.form.is_empty()).then(|| self.form.draft());
             self.effects.push(Effect::SaveDraft(draft));
+        }
+        let draft = self.form.draft();
+        let key = (draft.phone.trim().to_string(), {
+            let a = draft.address.trim();
+            (!a.is_empty()).then(|| a.to_string())
+        });
+        if !key.0.is_empty() && self.priors_key.as_ref() != Some(&key) {
+            self.priors_key = Some(key.clone());
+            self.effects.push(Effect::Priors {
+                phone: key.0,
+                address: key.1,
+            });
         }
     }
 
@@ -141,7 +282,6 @@ impl App {
 
     fn handle_key(&mut self, key: KeyEvent) {
         if self.help {
-            // Any key closes help, and F1 / Esc are the obvious ones.
             self.help = false;
             return;
         }
@@ -156,48 +296,108 @@ impl App {
     }
 
     fn command(&mut self, cmd: Command) {
-        match cmd {
-            Command::Help => self.help = true,
-            Command::Quit => self.quit = true,
-            Command::FocusKb => self.set_focus(Focus::Kb),
-            Command::FocusIntake => self.set_focus(Focus::Intake),
-            Command::FocusQueue => self.set_focus(Focus::Queue),
-            Command::NextField => self.form.focus_step(1),
-            Command::PrevField => self.form.focus_step(-1),
-            Command::Submit => self.submit(),
-            Command::Refresh => self.effects.push(Effect::Refresh),
-            Command::Next | Command::Prev => {
+        match (self.mode(), cmd) {
+            (_, Command::Help) => self.help = true,
+            (_, Command::Quit) => self.quit = true,
+            (Mode::Dialog, Command::Submit) => self.confirm_dialog(),
+            (Mode::Dialog, Command::Close) => {
+                self.decide = None;
+                self.act = None;
+            }
+            (Mode::Dialog, Command::PrevChoice | Command::NextChoice) => {
+                let step = if cmd == Command::NextChoice { 1 } else { -1 };
+                if let Some(d) = &mut self.decide {
+                    d.cycle(step);
+                }
+                if let Some(a) = &mut self.act {
+                    a.cycle(step);
+                }
+            }
+            (Mode::Dialog, _) => {}
+            (_, Command::FocusKb) => self.set_focus(Focus::Kb),
+            (_, Command::FocusIntake) => self.set_focus(Focus::Intake),
+            (_, Command::FocusQueue) => self.set_focus(Focus::Queue),
+            (Mode::Picker, Command::Next | Command::Prev) => {
+                let n = self.candidates.len();
+                self.pick = if cmd == Command::Next {
+                    (self.pick + 1) % n
+                } else {
+                    (self.pick + n - 1) % n
+                };
+            }
+            (Mode::Picker, Command::Pick) => self.take_candidate(),
+            (_, Command::NextField) => self.move_field(1),
+            (_, Command::PrevField) => self.move_field(-1),
+            (_, Command::Submit) => self.submit(),
+            (_, Command::Refresh) => self.refresh(),
+            (_, Command::CycleView) => self.cycle_view(),
+            (Mode::Ticket, Command::Next | Command::Prev) => {
+                if let Some(d) = &mut self.detail {
+                    let step = if cmd == Command::Next { 1 } else { -1 };
+                    d.scroll = d.scroll.saturating_add_signed(step);
+                }
+            }
+            (Mode::Ticket, Command::NextChoice | Command::PrevChoice) => {
+                let n = self.detail_actions().len();
+                if let Some(d) = &mut self.detail
+                    && n > 0
+                {
+                    let step = if cmd == Command::NextChoice { 1 } else { n - 1 };
+                    d.action = (d.action + step) % n;
+                }
+            }
+            (Mode::Ticket, Command::Act) => self.open_action(),
+            (_, Command::Next | Command::Prev) => {
                 let step = if cmd == Command::Next { 1 } else { -1 };
                 self.move_selection(step);
             }
-            Command::Open => {
+            (_, Command::Open) => {
                 if let Some(s) = self.queue.items.get(self.queue.selected) {
                     self.effects.push(Effect::Load(s.id.clone()));
                 }
             }
-            Command::Close => self.detail = None,
-            Command::Clear => self.clear(),
+            (_, Command::Close) => self.detail = None,
+            (_, Command::Clear) => self.clear(),
+            // Knowledge-base commands are handled once the knowledge base is loaded.
+            _ => {}
         }
     }
 
     fn set_focus(&mut self, focus: Focus) {
         self.detail = None;
         self.focus = focus;
+        self.update_candidates();
+    }
+
+    fn cycle_view(&mut self) {
+        let role = self.actor.role.clone();
+        let views: Vec<QueueView> = QueueView::ALL
+            .into_iter()
+            .filter(|v| v.for_role(&role))
+            .collect();
+        let i = views
+            .iter()
+            .position(|v| *v == self.queue.view)
+            .unwrap_or(0);
+        self.queue.view = views[(i + 1) % views.len()];
+        self.queue.selected = 0;
+        self.refresh();
     }
 
     fn clear(&mut self) {
         if self.focus == Focus::Intake {
             self.form = IntakeForm::default();
-            self.draft_dirty = true;
+            self.form_changed();
             self.notify(Level::Info, "已清空表单");
         }
     }
 
+    fn move_field(&mut self, step: isize) {
+        self.form.focus_step(step);
+        self.update_candidates();
+    }
+
     fn move_selection(&mut self, step: isize) {
-        if let Some(d) = &mut self.detail {
-            d.scroll = d.scroll.saturating_add_signed(step as i16);
-            return;
-        }
         let n = self.queue.items.len();
         if self.focus == Focus::Queue && n > 0 {
             let i = self.queue.selected as isize + step;
@@ -205,8 +405,61 @@ impl App {
         }
     }
 
-    /// Keys without a binding edit the focused field.
+    fn take_candidate(&mut self) {
+        if let Some(value) = self.candidates.get(self.pick).cloned()
+            && let Some(input) = self.form.input_mut(self.form.focus)
+        {
+            input.set(&value);
+            self.form_changed();
+            self.move_field(1);
+        }
+    }
+
+    fn update_candidates(&mut self) {
+        self.candidates = if self.focus == Focus::Intake {
+            super::picker::candidates(&self.form)
+        } else {
+            Vec::new()
+        };
+        self.pick = 0;
+    }
+
+    /// After any edit: re-check the call, refresh the picker, mark the draft for saving.
+    fn form_changed(&mut self) {
+        self.draft_dirty = true;
+        self.update_candidates();
+        self.recheck();
+    }
+
+    fn recheck(&mut self) {
+        let intake = self.form.raw_intake();
+        self.assessment = (!intake.description.trim().is_empty())
+            .then(|| RuleSet::embedded().check(&intake, &self.priors, now()));
+    }
+
+    /// Keys without a binding edit the focused field or dialog.
     fn edit(&mut self, key: KeyEvent) {
+        let typed = match key.code {
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                Some(c)
+            }
+            _ => None,
+        };
+        if let Some(input) = self.dialog_input() {
+            match (key.code, typed) {
+                (_, Some(c)) => input.insert_char(c),
+                (KeyCode::Backspace, _) => input.backspace(),
+                (KeyCode::Delete, _) => input.delete(),
+                (KeyCode::Home, _) => input.home(),
+                (KeyCode::End, _) => input.end(),
+                _ => {}
+            }
+            return;
+        }
         if self.focus != Focus::Intake || self.detail.is_some() {
             return;
         }
@@ -215,27 +468,24 @@ impl App {
             match key.code {
                 KeyCode::Left => self.form.cycle_choice(-1),
                 KeyCode::Right | KeyCode::Char(' ') => self.form.cycle_choice(1),
-                KeyCode::Enter => self.form.focus_step(1),
+                KeyCode::Enter => {
+                    self.move_field(1);
+                    return;
+                }
                 _ => return,
             }
-            self.draft_dirty = true;
+            self.form_changed();
             return;
         }
         let Some(input) = self.form.input_mut(field) else {
             return;
         };
         match key.code {
-            KeyCode::Char(c)
-                if !key
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                input.insert_char(c)
-            }
+            _ if typed.is_some() => input.insert_char(typed.unwrap_or_default()),
             // Plain Enter never submits: a newline in the description, the next field elsewhere.
             KeyCode::Enter if field == Field::Description => input.insert_char('\n'),
             KeyCode::Enter => {
-                self.form.focus_step(1);
+                self.move_field(1);
                 return;
             }
             KeyCode::Backspace => input.backspace(),
@@ -246,21 +496,33 @@ impl App {
             KeyCode::End => input.end(),
             _ => return,
         }
-        self.draft_dirty = true;
+        self.form_changed();
+    }
+
+    fn dialog_input(&mut self) -> Option<&mut super::input::TextInput> {
+        if let Some(d) = &mut self.decide {
+            return Some(&mut d.reason);
+        }
+        self.act.as_mut().map(|a| &mut a.text)
     }
 
     fn type_text(&mut self, text: &str) {
+        if let Some(input) = self.dialog_input() {
+            input.insert_str(text);
+            return;
+        }
         if self.focus != Focus::Intake || self.detail.is_some() {
             return;
         }
         if let Some(input) = self.form.input_mut(self.form.focus) {
             input.insert_str(text);
-            self.draft_dirty = true;
+            self.form_changed();
         }
     }
 
+    /// Ctrl-S on the form: validate, then open the decision step.
     fn submit(&mut self) {
-        if self.submitting {
+        if self.submitting || self.focus != Focus::Intake {
             return;
         }
         match self.form.to_intake() {
@@ -269,27 +531,58 @@ impl App {
                 self.form.errors = errors;
                 self.notify(Level::Error, "表单有误，请按提示修改后再提交");
             }
-            Ok(intake) => {
+            Ok(mut intake) => {
                 self.form.errors.clear();
-                self.submitting = true;
-                let location = Location {
-                    address: intake.address.clone(),
-                    ..Location::default()
-                };
-                self.effects.push(Effect::Create(Box::new(NewTicket {
-                    at: crate::domain::now(),
-                    actor: self.actor.clone(),
-                    intake,
-                    location,
-                    then: vec![EventKind::Decided {
-                        decision: Decision::Accept,
-                        findings: vec![],
-                        ground: None,
-                        target: None,
-                    }],
-                })));
-                self.notify(Level::Info, "正在提交..");
+                let assessment = RuleSet::embedded().check(&intake, &self.priors, now());
+                intake.time_class = intake.time_class.or(Some(assessment.time_class));
+                self.decide = Some(Decide::new(intake, assessment));
             }
+        }
+    }
+
+    fn confirm_dialog(&mut self) {
+        if let Some(d) = &mut self.decide {
+            match d.event() {
+                Err(e) => d.error = Some(e.to_string()),
+                Ok(kind) => {
+                    let intake = d.intake.clone();
+                    self.decide = None;
+                    self.submitting = true;
+                    let location = crate::workflow::locate(&intake);
+                    self.effects.push(Effect::Create(Box::new(NewTicket {
+                        at: now(),
+                        actor: self.actor.clone(),
+                        intake,
+                        location,
+                        then: vec![kind],
+                    })));
+                    self.notify(Level::Info, "正在提交..");
+                }
+            }
+            return;
+        }
+        if let Some(a) = &mut self.act {
+            match a.event(&self.actor) {
+                Err(e) => a.error = Some(e),
+                Ok(kind) => {
+                    self.effects.push(Effect::Append {
+                        id: a.ticket.id.clone(),
+                        version: a.ticket.version,
+                        kind: Box::new(kind),
+                    });
+                    self.act = None;
+                    self.notify(Level::Info, "正在提交..");
+                }
+            }
+        }
+    }
+
+    fn open_action(&mut self) {
+        let actions = self.detail_actions();
+        if let Some(d) = &self.detail
+            && let Some(action) = actions.get(d.action)
+        {
+            self.act = Some(ActDialog::new(d.ticket.clone(), *action));
         }
     }
 
@@ -302,17 +595,51 @@ impl App {
             Msg::Created(Ok(ticket)) => {
                 self.submitting = false;
                 self.form = IntakeForm::default();
+                self.assessment = None;
+                self.candidates.clear();
                 self.draft_dirty = false;
                 self.effects.push(Effect::SaveDraft(None));
-                self.effects.push(Effect::Refresh);
-                self.notify(Level::Info, format!("已生成工单 {}", ticket.id));
+                self.refresh();
+                self.notify(
+                    Level::Info,
+                    format!("已生成工单 {}（{}）", ticket.id, ticket.status.label()),
+                );
             }
             Msg::Created(Err(e)) => {
                 // The form still holds every value: nothing is lost.
                 self.submitting = false;
                 self.notify(Level::Error, format!("提交失败（表单已保留）：{e}"));
             }
-            Msg::Loaded(Ok(ticket)) => self.detail = Some(Detail { ticket, scroll: 0 }),
+            Msg::Appended(Ok(ticket)) => {
+                self.notify(
+                    Level::Info,
+                    format!("工单 {} 已更新：{}", ticket.id, ticket.status.label()),
+                );
+                self.detail = Some(Detail {
+                    ticket,
+                    scroll: 0,
+                    action: 0,
+                });
+                self.refresh();
+            }
+            Msg::Appended(Err(e)) => {
+                // Someone else may have moved the ticket: show the error and its current state.
+                self.notify(Level::Error, format!("操作未完成：{e}"));
+                if let Some(d) = &self.detail {
+                    self.effects.push(Effect::Load(d.ticket.id.clone()));
+                }
+            }
+            Msg::Loaded(Ok(ticket)) => {
+                self.detail = Some(Detail {
+                    ticket,
+                    scroll: 0,
+                    action: 0,
+                })
+            }
+            Msg::Priors(priors) => {
+                self.priors = priors;
+                self.recheck();
+            }
             Msg::Listed(Err(e)) | Msg::Loaded(Err(e)) => self.notify(Level::Error, e),
             Msg::DraftSaved(Err(e)) => self.notify(Level::Warn, format!("草稿保存失败：{e}")),
             Msg::DraftSaved(Ok(())) => {}

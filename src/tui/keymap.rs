@@ -20,6 +20,10 @@ pub enum Mode {
     Intake,
     Queue,
     Ticket,
+    /// Choosing among the candidates of a place or category field.
+    Picker,
+    /// The decision step and the ticket action dialogs.
+    Dialog,
 }
 
 impl Mode {
@@ -30,7 +34,23 @@ impl Mode {
             Mode::Intake => "受理表单",
             Mode::Queue => "工单队列",
             Mode::Ticket => "工单详情",
+            Mode::Picker => "候选列表",
+            Mode::Dialog => "决定与操作对话框",
         }
+    }
+
+    /// Where a key not bound in this mode is looked up next.
+    fn parent(self) -> Option<Mode> {
+        match self {
+            Mode::Global => None,
+            Mode::Picker => Some(Mode::Intake),
+            _ => Some(Mode::Global),
+        }
+    }
+
+    /// This mode and its parents, nearest first.
+    pub fn chain(self) -> impl Iterator<Item = Mode> {
+        std::iter::successors(Some(self), |m| m.parent())
     }
 }
 
@@ -52,6 +72,18 @@ pub enum Command {
     Open,
     Close,
     Refresh,
+    /// Take the highlighted candidate.
+    Pick,
+    PrevChoice,
+    NextChoice,
+    /// Open the selected action of a ticket.
+    Act,
+    /// Next queue view (all, to dispatch, to sign, …).
+    CycleView,
+    /// Knowledge base: the call was answered with this article (Art. 14).
+    AnsweredOnline,
+    /// Knowledge base: carry the article into the intake form.
+    UseInIntake,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -180,7 +212,7 @@ impl Keymap {
     /// The command for `key` in `mode`, falling back to the global table.
     pub fn lookup(&self, mode: Mode, key: &KeyEvent) -> Option<Command> {
         let norm = normalize(key);
-        [mode, Mode::Global].into_iter().find_map(|m| {
+        mode.chain().find_map(|m| {
             self.modes
                 .get(&m)?
                 .iter()
@@ -195,16 +227,6 @@ impl Keymap {
 
     pub fn modes(&self) -> impl Iterator<Item = (Mode, &[Binding])> {
         self.modes.iter().map(|(m, b)| (*m, b.as_slice()))
-    }
-
-    /// The first key bound to `command` in `mode` or globally, for hints.
-    pub fn key_for(&self, mode: Mode, command: Command) -> Option<&str> {
-        [mode, Mode::Global].into_iter().find_map(|m| {
-            self.bindings(m)
-                .iter()
-                .find(|b| b.command == command)
-                .map(|b| b.key_name.as_str())
-        })
     }
 }
 

@@ -1,10 +1,13 @@
 //! The console: ratatui on a tokio loop. Input, ticks and background results arrive as
 //! events; [`app::App`] updates; [`view::draw`] renders the state.
 
+pub mod act;
 pub mod app;
+pub mod decide;
 pub mod form;
 pub mod input;
 pub mod keymap;
+mod picker;
 mod runtime;
 mod terminal;
 pub mod view;
@@ -51,6 +54,47 @@ pub fn ticket_text(t: &Ticket, reveal: bool) -> String {
             finding.rule,
             finding.severity.label(),
             finding.message
+        );
+    }
+    if !t.units.is_empty() {
+        let catalog = crate::dispatch::Catalog::embedded();
+        let _ = writeln!(s, "承办单位：");
+        for u in &t.units {
+            let name = catalog.unit(&u.unit).map_or(u.unit.clone(), |x| x.label());
+            let role = if u.lead { "主办" } else { "协办" };
+            let state = match (&u.answer, u.signed) {
+                (Some(a), _) => format!("已答复：{a}"),
+                (None, true) => "已签收".to_string(),
+                (None, false) => "未签收".to_string(),
+            };
+            let _ = writeln!(s, "  {role} {} {name}  {state}", u.unit);
+        }
+    }
+    if let (Some(class), Some(deadline)) = (t.time_class, t.deadline) {
+        let left =
+            crate::sla::format_countdown(crate::sla::remaining(deadline, crate::domain::now()));
+        let _ = writeln!(
+            s,
+            "时限：{}  截止 {}  {left}",
+            class.label(),
+            deadline.format("%Y-%m-%d %H:%M")
+        );
+    }
+    if let Some(ext) = &t.extension {
+        let _ = writeln!(
+            s,
+            "待审批延期：{} 申请延至 {}（{}）",
+            ext.unit,
+            ext.until.format("%Y-%m-%d %H:%M"),
+            ext.reason
+        );
+    }
+    if let (Some(resolved), Some(rating)) = (t.resolved, t.rating) {
+        let _ = writeln!(
+            s,
+            "回访：{}，{}",
+            if resolved { "已解决" } else { "未解决" },
+            rating.label()
         );
     }
     let _ = writeln!(s, "处理记录：");

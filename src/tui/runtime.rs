@@ -14,7 +14,9 @@ use super::app::{App, Effect, Level, Msg};
 use super::form::Draft;
 use super::keymap::Keymap;
 use super::{Options, terminal, view};
-use crate::store::{ListFilter, SqliteStore, TicketStore};
+use crate::domain::Actor;
+use crate::intake::RuleSet;
+use crate::store::{SqliteStore, TicketStore};
 
 const DRAFT_FILE: &str = "draft.json";
 
@@ -55,7 +57,13 @@ async fn run_async(opts: Options) -> Result<()> {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         for effect in app.take_effects() {
-            spawn_effect(effect, store.clone(), draft_path.clone(), tx.clone());
+            spawn_effect(
+                effect,
+                app.actor.clone(),
+                store.clone(),
+                draft_path.clone(),
+                tx.clone(),
+            );
         }
         term.draw(|f| view::draw(f, &app))?;
         tokio::select! {
@@ -98,22 +106,30 @@ fn save_draft(path: &Path, draft: Option<&Draft>) -> std::io::Result<()> {
 
 fn spawn_effect(
     effect: Effect,
+    actor: Actor,
     store: Arc<dyn TicketStore>,
     draft_path: PathBuf,
     tx: mpsc::UnboundedSender<Msg>,
 ) {
     tokio::task::spawn_blocking(move || {
         let msg = match effect {
-            Effect::Refresh => Msg::Listed(
-                store
-                    .list(&ListFilter {
-                        statuses: vec![],
-                        limit: 500,
-                    })
-                    .map_err(|e| e.to_string()),
-            ),
+            Effect::Refresh(filter) => Msg::Listed(store.list(&filter).map_err(|e| e.to_string())),
             Effect::Create(new) => Msg::Created(store.create(*new).map_err(|e| e.to_string())),
             Effect::Load(id) => Msg::Loaded(store.get(&id).map_err(|e| e.to_string())),
+            Effect::Append { id, version, kind } => Msg::Appended(
+                store
+                    .append(&id, version, crate::domain::now(), &actor, *kind)
+                    .map_err(|e| e.to_string()),
+            ),
+            Effect::Priors { phone, address } => {
+                let since = crate::domain::now() - RuleSet::embedded().repeat_window();
+                // A failed repeat search only loses the 11(4) advice, never the call.
+                Msg::Priors(
+                    store
+                        .priors(&phone, address.as_deref(), since)
+                        .unwrap_or_default(),
+                )
+            }
             Effect::SaveDraft(d) => {
                 Msg::DraftSaved(save_draft(&draft_path, d.as_ref()).map_err(|e| e.to_string()))
             }

@@ -8,14 +8,14 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 
 use super::app::{App, Focus, Level};
 use super::form::Field;
-use super::keymap::Mode;
+use crate::domain::Label;
 use crate::text::{truncate, width};
 
 const FOCUS: Style = Style::new().fg(Color::Cyan);
 const DIM: Style = Style::new().fg(Color::DarkGray);
 const ERROR: Style = Style::new().fg(Color::Red);
 
-fn pane(title: &str, focused: bool) -> Block<'_> {
+fn pane(title: &str, focused: bool) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .title(format!(" {title} "))
@@ -34,16 +34,13 @@ pub fn draw(f: &mut Frame, app: &App) {
     draw_intake(f, app, right);
     draw_status(f, app, status);
     if let Some(d) = &app.detail {
-        let area = centered(f.area(), 90, 90);
-        f.render_widget(Clear, area);
-        let text = super::ticket_text(&d.ticket, true);
-        f.render_widget(
-            Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .scroll((d.scroll, 0))
-                .block(pane(&format!("工单 {}  (Esc 关闭)", d.ticket.id), true)),
-            area,
-        );
+        draw_detail(f, app, d);
+    }
+    if let Some(d) = &app.decide {
+        draw_decide(f, d);
+    }
+    if let Some(a) = &app.act {
+        draw_act(f, app, a);
     }
     if app.help {
         draw_help(f, app);
@@ -71,28 +68,45 @@ fn draw_kb(f: &mut Frame, app: &App, area: Rect) {
 
 fn draw_queue(f: &mut Frame, app: &App, area: Rect) {
     let focused = app.focus == Focus::Queue;
-    let block = pane("工单 F4", focused);
+    let block = pane(
+        &format!("工单 F4 · {}（V 切换）", app.queue.view.label()),
+        focused,
+    );
     let inner_w = area.width.saturating_sub(2) as usize;
     if app.queue.items.is_empty() {
         f.render_widget(Paragraph::new("暂无工单").style(DIM).block(block), area);
         return;
     }
+    let now = crate::domain::now();
     let items: Vec<ListItem> = app
         .queue
         .items
         .iter()
         .map(|s| {
-            let head = format!(
-                "{} {} {} ",
+            let mut spans = vec![Span::raw(format!(
+                "{} {} ",
                 &s.id.as_str()[11..],
-                s.created_at.format("%H:%M"),
                 s.status.label()
-            );
-            let rest = truncate(
-                &format!("{} {}", s.caller_name, s.description),
-                inner_w.saturating_sub(width(&head) + 2),
-            );
-            ListItem::new(Line::from(vec![Span::raw(head), Span::styled(rest, DIM)]))
+            ))];
+            if let (Some(deadline), true) = (s.deadline, s.status.with_unit()) {
+                let left = crate::sla::remaining(deadline, now);
+                let used = s
+                    .dispatched_at
+                    .map_or(0.0, |start| crate::sla::used_fraction(start, deadline, now));
+                spans.push(Span::styled(
+                    format!("{} ", crate::sla::format_countdown(left)),
+                    risk_style(used),
+                ));
+            }
+            let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();
+            spans.push(Span::styled(
+                truncate(
+                    &format!("{} {}", s.caller_name, s.description),
+                    inner_w.saturating_sub(used + 2),
+                ),
+                DIM,
+            ));
+            ListItem::new(Line::from(spans))
         })
         .collect();
     let mut state = ListState::default().with_selected(focused.then_some(app.queue.selected));
@@ -103,6 +117,17 @@ fn draw_queue(f: &mut Frame, app: &App, area: Rect) {
         area,
         &mut state,
     );
+}
+
+/// Green while there is time, yellow past the at-risk share, red when overdue.
+fn risk_style(used: f64) -> Style {
+    if used >= 1.0 {
+        Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+    } else if used >= crate::sla::AT_RISK_FRACTION {
+        Style::new().fg(Color::Yellow)
+    } else {
+        Style::new().fg(Color::Green)
+    }
 }
 
 fn draw_intake(f: &mut Frame, app: &App, area: Rect) {
@@ -121,10 +146,12 @@ fn draw_intake(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .map(|(field, msg)| Line::styled(format!("! {}：{msg}", field.label()), ERROR))
         .collect();
+    let advice = advice_lines(app);
     let singles = Field::ALL.len() as u16 - 1;
+    let advice_h = (advice.len() as u16).min(inner.height.saturating_sub(singles + 3));
     let desc_h = inner
         .height
-        .saturating_sub(singles + errors.len() as u16)
+        .saturating_sub(singles + errors.len() as u16 + advice_h)
         .max(1);
     let label_w = 6u16; // "姓名: " = 2 wide chars + ": "
     let mut y = inner.y;
@@ -161,18 +188,25 @@ fn draw_intake(f: &mut Frame, app: &App, area: Rect) {
             }
         } else {
             let style = if is_focus { FOCUS } else { Style::new() };
+            let text = match (field, form.time_class, &app.assessment) {
+                (Field::TimeClass, None, Some(a)) => format!("自动：{}", a.time_class.label()),
+                _ => form.choice_text(field).to_string(),
+            };
             f.render_widget(
-                Paragraph::new(Span::styled(
-                    format!("< {} >", form.choice_text(field)),
-                    style,
-                )),
+                Paragraph::new(Span::styled(format!("< {text} >"), style)),
                 value_area,
             );
         }
         y += h;
     }
-    let err_area = Rect::new(inner.x, y, inner.width, inner.bottom().saturating_sub(y));
+    let rest = Rect::new(inner.x, y, inner.width, inner.bottom().saturating_sub(y));
+    let [err_area, advice_area] =
+        Layout::vertical([Constraint::Length(errors.len() as u16), Constraint::Min(0)]).areas(rest);
     f.render_widget(Paragraph::new(errors), err_area);
+    f.render_widget(
+        Paragraph::new(advice).wrap(Wrap { trim: false }),
+        advice_area,
+    );
     // The real cursor sits at the caret, so the IME candidate window follows it.
     if let Some(pos) = cursor {
         f.set_cursor_position(pos);
@@ -199,11 +233,187 @@ fn key_label(name: &str) -> String {
 }
 
 /// Key hints for the status bar: one key per command, the mode's first, then global.
+/// Under the form: the picker's candidates while choosing, else the live Article 11 check.
+fn advice_lines(app: &App) -> Vec<Line<'static>> {
+    if app.focus == Focus::Intake && !app.candidates.is_empty() {
+        let mut lines = vec![Line::styled("候选（Up/Down 选择，Enter 选定）", DIM)];
+        for (i, c) in app.candidates.iter().enumerate() {
+            let style = if i == app.pick {
+                Style::new().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::new()
+            };
+            lines.push(Line::styled(format!(" {c} "), style));
+        }
+        return lines;
+    }
+    let Some(a) = &app.assessment else {
+        return Vec::new();
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled("检查建议：", DIM),
+        Span::styled(
+            a.decision.label(),
+            if a.decision == crate::domain::Decision::Accept {
+                Style::new().fg(Color::Green)
+            } else {
+                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+            },
+        ),
+    ])];
+    for finding in &a.findings {
+        lines.push(finding_line(finding));
+    }
+    lines
+}
+
+fn finding_line(finding: &crate::domain::Finding) -> Line<'static> {
+    use crate::domain::Severity;
+    let style = match finding.severity {
+        Severity::Block => Style::new().fg(Color::Red),
+        Severity::Warn => Style::new().fg(Color::Yellow),
+    };
+    let target = finding
+        .target
+        .as_ref()
+        .map(|t| format!(" -> {t}"))
+        .unwrap_or_default();
+    Line::from(vec![
+        Span::styled(
+            format!(
+                "[第{}条 {}]{target} ",
+                finding.rule,
+                finding.severity.label()
+            ),
+            style,
+        ),
+        Span::raw(finding.message.clone()),
+    ])
+}
+
+fn draw_detail(f: &mut Frame, app: &App, d: &super::app::Detail) {
+    let area = centered(f.area(), 90, 90);
+    f.render_widget(Clear, area);
+    let block = pane(&format!("工单 {}  (Esc 关闭)", d.ticket.id), true);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let actions = app.detail_actions();
+    let [body, bar] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
+    f.render_widget(
+        Paragraph::new(super::ticket_text(&d.ticket, true))
+            .wrap(Wrap { trim: false })
+            .scroll((d.scroll, 0)),
+        body,
+    );
+    let mut spans = vec![Span::styled(
+        format!("{}可执行：", app.actor.role.label()),
+        DIM,
+    )];
+    if actions.is_empty() {
+        spans.push(Span::styled("无", DIM));
+    }
+    for (i, a) in actions.iter().enumerate() {
+        let style = if i == d.action {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        spans.push(Span::styled(format!(" {} ", a.label()), style));
+    }
+    let hint = Line::styled("Left/Right 选择操作，Enter 执行", DIM);
+    f.render_widget(Paragraph::new(vec![Line::from(spans), hint]), bar);
+}
+
+/// A text field on one row, with the real cursor at its caret.
+fn draw_input(f: &mut Frame, label: &str, input: &super::input::TextInput, area: Rect) {
+    let label_w = width(label) as u16;
+    f.render_widget(Paragraph::new(label.to_string()), area);
+    let value = Rect::new(
+        area.x + label_w,
+        area.y,
+        area.width.saturating_sub(label_w),
+        1,
+    );
+    let (rows, (cx, _)) = input.layout(value.width as usize, 1);
+    f.render_widget(Paragraph::new(rows.join("")), value);
+    f.set_cursor_position(Position::new(value.x + cx, value.y));
+}
+
+fn draw_decide(f: &mut Frame, d: &super::decide::Decide) {
+    let area = centered(f.area(), 80, 70);
+    f.render_widget(Clear, area);
+    let block = pane("受理决定（第十一条）  Ctrl-S 确认  Esc 返回", true);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("检查建议：", DIM),
+        Span::raw(d.assessment.decision.label()),
+        Span::styled("   建议时限：", DIM),
+        Span::raw(d.assessment.time_class.label()),
+    ])];
+    if d.assessment.findings.is_empty() {
+        lines.push(Line::styled("未发现不予受理情形", DIM));
+    }
+    lines.extend(d.assessment.findings.iter().map(finding_line));
+    lines.push(Line::raw(""));
+    let style = if d.overrides() {
+        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    } else {
+        FOCUS
+    };
+    lines.push(Line::from(vec![
+        Span::raw("决定：< "),
+        Span::styled(d.choice_label(), style),
+        Span::raw(" >  (Left/Right 更改)"),
+    ]));
+    if let Some(e) = &d.error {
+        lines.push(Line::styled(format!("! {e}"), ERROR));
+    }
+    let [text, input] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text);
+    draw_input(f, "理由：", &d.reason, input);
+}
+
+fn draw_act(f: &mut Frame, app: &App, a: &super::act::ActDialog) {
+    let area = centered(f.area(), 80, 60);
+    f.render_widget(Clear, area);
+    let block = pane(
+        &format!(
+            "{} {}  Ctrl-S 确认  Esc 返回",
+            a.action.label(),
+            a.ticket.id
+        ),
+        true,
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(preview) = a.preview(&app.actor) {
+        lines.extend(preview.lines().map(|l| Line::raw(l.to_string())));
+    }
+    let choices = a.choices();
+    if !choices.is_empty() {
+        lines.push(Line::from(vec![
+            Span::raw("选择：< "),
+            Span::styled(choices[a.choice].clone(), FOCUS),
+            Span::raw(" >  (Left/Right 更改)"),
+        ]));
+    }
+    if let Some(e) = &a.error {
+        lines.push(Line::styled(format!("! {e}"), ERROR));
+    }
+    let [text, input] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text);
+    if let Some(label) = a.text_label() {
+        draw_input(f, &format!("{label}："), &a.text, input);
+    }
+}
+
 fn hints(app: &App) -> String {
     let mode = app.mode();
     let mut seen = Vec::new();
     let mut parts = Vec::new();
-    for m in [mode, Mode::Global] {
+    for m in mode.chain() {
         for b in app.keymap.bindings(m) {
             if !seen.contains(&b.command) {
                 seen.push(b.command);
@@ -397,8 +607,66 @@ mod tests {
             KeyModifiers::CONTROL,
         )));
         let screen = format!("{:?}", render(&app, 80, 24).backend());
-        assert!(screen.contains("电话应为11位手机号"), "{screen}");
+        assert!(screen.contains("联系电话格式不正确"), "{screen}");
         assert!(screen.contains("12345"));
+    }
+
+    #[test]
+    fn findings_show_while_typing_and_the_decision_step_follows() {
+        let mut app = App::new(
+            Keymap::bundled("default").unwrap(),
+            Actor::new("坐席07", Role::Agent),
+        );
+        app.handle_event(TermEvent::Paste("王女士".into()));
+        app.handle_event(key(KeyCode::Tab));
+        app.handle_event(TermEvent::Paste("13904710000".into()));
+        for _ in 0..8 {
+            app.handle_event(key(KeyCode::Tab));
+        }
+        app.handle_event(TermEvent::Paste("楼下饭店着火了，烟很大".into()));
+        let screen = format!("{:?}", render(&app, 80, 24).backend());
+        assert!(
+            screen.contains("一键转接") && screen.contains("119"),
+            "{screen}"
+        );
+        app.handle_event(TermEvent::Key(KeyEvent::new(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL,
+        )));
+        assert!(app.decide.is_some());
+        let term = render(&app, 100, 30);
+        insta::assert_snapshot!(term.backend());
+        // Going against the advice without a reason is refused in the dialog.
+        app.handle_event(key(KeyCode::Left));
+        app.handle_event(key(KeyCode::Left));
+        app.handle_event(TermEvent::Key(KeyEvent::new(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL,
+        )));
+        assert!(
+            app.take_effects()
+                .iter()
+                .all(|e| !matches!(e, crate::tui::app::Effect::Create(_)))
+        );
+        assert!(app.decide.as_ref().unwrap().error.is_some());
+    }
+
+    #[test]
+    fn place_picker_by_pinyin() {
+        let mut app = App::new(
+            Keymap::bundled("default").unwrap(),
+            Actor::new("坐席07", Role::Agent),
+        );
+        for _ in 0..4 {
+            app.handle_event(key(KeyCode::Tab));
+        }
+        for c in "shq".chars() {
+            app.handle_event(key(KeyCode::Char(c)));
+        }
+        assert_eq!(app.candidates.first().map(String::as_str), Some("赛罕区"));
+        app.handle_event(key(KeyCode::Enter));
+        assert_eq!(app.form.input(Field::District).unwrap().text(), "赛罕区");
+        assert_eq!(app.form.focus, Field::Street);
     }
 
     #[test]
