@@ -135,11 +135,15 @@ fn corpus_accuracy() {
 /// honest measure. Its floor guards against regressions; the figure is in BENCHMARKS.md.
 #[test]
 fn heldout_accuracy() {
-    let cases = cases(include_str!("data/intake_heldout.jsonl"));
-    let s = score("heldout", &cases);
-    let accuracy = s.right as f64 / s.total as f64;
-    assert!(
-        accuracy >= HELDOUT_FLOOR,
-        "held-out accuracy {accuracy:.3} < {HELDOUT_FLOOR}"
-    );
+    for (name, jsonl) in [
+        ("heldout", include_str!("data/intake_heldout.jsonl")),
+        ("heldout2", include_str!("data/intake_heldout2.jsonl")),
+    ] {
+        let s = score(name, &cases(jsonl));
+        let accuracy = s.right as f64 / s.total as f64;
+        assert!(
+            accuracy >= HELDOUT_FLOOR,
+            "{name} accuracy {accuracy:.3} < {HELDOUT_FLOOR}"
+        );
+    }
 }

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use crate::domain::{Actor, Label, Ticket, mask_name, mask_phone};
 
-pub use runtime::run;
+pub use runtime::{execute, run};
 
 /// What the console needs to start.
 #[derive(Debug, Clone)]

@@ -112,29 +112,34 @@ fn spawn_effect(
     tx: mpsc::UnboundedSender<Msg>,
 ) {
     tokio::task::spawn_blocking(move || {
-        let msg = match effect {
-            Effect::Refresh(filter) => Msg::Listed(store.list(&filter).map_err(|e| e.to_string())),
-            Effect::Create(new) => Msg::Created(store.create(*new).map_err(|e| e.to_string())),
-            Effect::Load(id) => Msg::Loaded(store.get(&id).map_err(|e| e.to_string())),
-            Effect::Append { id, version, kind } => Msg::Appended(
-                store
-                    .append(&id, version, crate::domain::now(), &actor, *kind)
-                    .map_err(|e| e.to_string()),
-            ),
-            Effect::Priors { phone, address } => {
-                let since = crate::domain::now() - RuleSet::embedded().repeat_window();
-                // A failed repeat search only loses the 11(4) advice, never the call.
-                Msg::Priors(
-                    store
-                        .priors(&phone, address.as_deref(), since)
-                        .unwrap_or_default(),
-                )
-            }
-            Effect::SaveDraft(d) => {
-                Msg::DraftSaved(save_draft(&draft_path, d.as_ref()).map_err(|e| e.to_string()))
-            }
-        };
+        let msg = execute(effect, &actor, store.as_ref(), &draft_path);
         // The loop may have ended; nothing to deliver to then.
         let _ = tx.send(msg);
     });
+}
+
+/// Carry out one effect (blocking) and say how it went.
+pub fn execute(effect: Effect, actor: &Actor, store: &dyn TicketStore, draft_path: &Path) -> Msg {
+    match effect {
+        Effect::Refresh(filter) => Msg::Listed(store.list(&filter).map_err(|e| e.to_string())),
+        Effect::Create(new) => Msg::Created(store.create(*new).map_err(|e| e.to_string())),
+        Effect::Load(id) => Msg::Loaded(store.get(&id).map_err(|e| e.to_string())),
+        Effect::Append { id, version, kind } => Msg::Appended(
+            store
+                .append(&id, version, crate::domain::now(), actor, *kind)
+                .map_err(|e| e.to_string()),
+        ),
+        Effect::Priors { phone, address } => {
+            let since = crate::domain::now() - RuleSet::embedded().repeat_window();
+            // A failed repeat search only loses the 11(4) advice, never the call.
+            Msg::Priors(
+                store
+                    .priors(&phone, address.as_deref(), since)
+                    .unwrap_or_default(),
+            )
+        }
+        Effect::SaveDraft(d) => {
+            Msg::DraftSaved(save_draft(draft_path, d.as_ref()).map_err(|e| e.to_string()))
+        }
+    }
 }
