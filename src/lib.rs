@@ -6,6 +6,7 @@ pub mod dispatch;
 pub mod domain;
 pub mod geo;
 pub mod intake;
+pub mod kb;
 pub mod paths;
 pub mod sla;
 pub mod store;

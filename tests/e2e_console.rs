@@ -117,3 +117,29 @@ fn a_bad_user_keymap_is_named_and_the_default_used() {
     c.send(CTRL_Q);
     assert!(c.wait_exit().0);
 }
+
+#[test]
+fn knowledge_base_answers_as_the_agent_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Console::start(dir.path(), &[], 100, 30);
+    c.wait_for("受理 F3");
+    c.send(F2);
+    c.wait_for("输入汉字、拼音或首字母");
+    c.send("ts");
+    c.wait_for("计划停水和突发停水信息查询");
+    // The answer to read aloud is on screen, with the confirmed water company line.
+    c.wait_for("96266");
+    // Answered online: recorded as a ticket closed with the article (Art. 14).
+    c.send(CTRL_O);
+    c.wait_for("在线答复");
+    c.send(CTRL_Q);
+    assert!(c.wait_exit().0);
+    let list = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["ticket", "list", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(json[0]["status"], "answered_online");
+}

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::say;
 use anyhow::{Result, bail};
 use clap::Subcommand;
 
@@ -64,6 +65,6 @@ pub fn run(cmd: IntakeCommand, data_dir: Option<&Path>) -> Result<()> {
     let intake = parse_intake(&source, &text)?;
     let store = data_dir.map(SqliteStore::open_dir).transpose()?;
     let assessment = assess(&intake, store.as_ref().map(|s| s as &dyn TicketStore))?;
-    println!("{}", serde_json::to_string(&assessment)?);
+    say(serde_json::to_string(&assessment)?)?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Command line: `hotline` opens the console; subcommands script the same operations.
 
 mod intake;
+mod kb;
 mod ticket;
 
 use std::io::Read;
@@ -26,6 +27,9 @@ pub struct Cli {
     /// Role to act in: agent, supervisor, unit:CODE or admin
     #[arg(long, global = true, value_name = "ROLE", default_value = "agent")]
     pub role: Role,
+    /// Knowledge-base directory (default: the bundled base)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub kb: Option<PathBuf>,
     /// Keymap to start from: default or vim (a user keymap.toml overrides it)
     #[arg(long, value_name = "NAME", default_value = "default")]
     pub keymap: String,
@@ -41,6 +45,9 @@ pub enum Command {
     /// The Article 11 check of one intake (JSON from FILE or stdin)
     #[command(subcommand)]
     Intake(intake::IntakeCommand),
+    /// The knowledge base: check the articles, search them
+    #[command(subcommand)]
+    Kb(kb::KbCommand),
     /// Time limits (Art. 16): compute a deadline
     #[command(subcommand)]
     Sla(SlaCommand),
@@ -90,11 +97,13 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => crate::tui::run(crate::tui::Options {
             data_dir,
+            kb_dir: cli.kb.clone(),
             actor,
             keymap: cli.keymap,
         }),
         Some(Command::Ticket(cmd)) => ticket::run(cmd, &data_dir, &actor),
         Some(Command::Intake(cmd)) => intake::run(cmd, explicit_dir.as_deref()),
+        Some(Command::Kb(cmd)) => kb::run(cmd, cli.kb.as_deref()),
         Some(Command::Sla(SlaCommand::Deadline { from, class, days })) => {
             sla_deadline(&from, class, days)
         }
@@ -123,6 +132,15 @@ fn read_input(file: Option<&Path>) -> Result<(String, String)> {
     }
 }
 
+/// Print a line on stdout. A reader that went away (`| head`) is not an error.
+fn say(line: impl std::fmt::Display) -> Result<()> {
+    use std::io::Write;
+    match writeln!(std::io::stdout().lock(), "{line}") {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 fn parse_time(s: &str, what: &str) -> Result<chrono::DateTime<chrono::FixedOffset>> {
     chrono::DateTime::parse_from_rfc3339(s)
         .with_context(|| format!("{what} 不是 RFC 3339 时间：{s}"))
@@ -139,9 +157,6 @@ fn sla_deadline(from: &str, class: SlaClass, days: Option<u32>) -> Result<()> {
     for w in &d.warnings {
         eprintln!("hotline: 注意：{w}");
     }
-    println!(
-        "{}",
-        d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-    );
+    say(d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::say;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 
@@ -192,10 +193,10 @@ pub fn run(cmd: TicketCommand, data_dir: &Path, actor: &Actor) -> Result<()> {
                 ..ListFilter::default()
             })?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                say(serde_json::to_string_pretty(&list)?)?;
             } else {
                 for s in &list {
-                    println!("{}", s.line());
+                    say(s.line())?;
                 }
             }
             return Ok(());
@@ -204,7 +205,7 @@ pub fn run(cmd: TicketCommand, data_dir: &Path, actor: &Actor) -> Result<()> {
             let t = store.get(&id.parse()?)?;
             if json {
                 let t = if reveal { t } else { t.masked() };
-                println!("{}", serde_json::to_string_pretty(&t)?);
+                say(serde_json::to_string_pretty(&t)?)?;
             } else {
                 print!("{}", crate::tui::ticket_text(&t, reveal));
             }
@@ -321,7 +322,7 @@ pub fn run(cmd: TicketCommand, data_dir: &Path, actor: &Actor) -> Result<()> {
     let id: TicketId = id.parse()?;
     let ticket = store.get(&id)?;
     let ticket = store.append(&id, ticket.version, now(), actor, kind)?;
-    println!("{}", status_line(&ticket));
+    say(status_line(&ticket))?;
     Ok(())
 }
 
@@ -371,6 +372,6 @@ fn create(store: &SqliteStore, file: Option<&Path>, actor: &Actor) -> Result<()>
             assessment.decision.label()
         );
     }
-    println!("{}", ticket.id);
+    say(ticket.id)?;
     Ok(())
 }

@@ -3,14 +3,18 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use std::sync::Arc;
+
 use super::act::ActDialog;
 use super::decide::Decide;
 use super::form::{Draft, Field, IntakeForm};
+use super::kbpane::{KbBase, KbPane};
 use super::keymap::{Command, Keymap, Mode};
 use crate::domain::{
     Action, Actor, Assessment, EventKind, Prior, Role, Status, Ticket, TicketId, TicketSummary, now,
 };
 use crate::intake::RuleSet;
+use crate::kb::Hit;
 use crate::store::{ListFilter, NewTicket};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +55,12 @@ pub enum Effect {
     },
     /// Save the draft (None: delete it).
     SaveDraft(Option<Draft>),
+    /// Search the knowledge base; results carry `seq` so stale ones can be dropped.
+    Search {
+        base: Arc<KbBase>,
+        query: String,
+        seq: u64,
+    },
 }
 
 /// Results coming back from the runtime.
@@ -62,6 +72,9 @@ pub enum Msg {
     Loaded(Result<Ticket, String>),
     Priors(Vec<Prior>),
     DraftSaved(Result<(), String>),
+    /// The knowledge base finished loading; the count of problems found in its files.
+    KbLoaded(Result<(Arc<KbBase>, usize), String>),
+    Hits(u64, Vec<Hit>),
 }
 
 /// The queue views: what each role works through (Art. 15-24).
@@ -150,6 +163,7 @@ pub struct App {
     pub decide: Option<Decide>,
     pub act: Option<ActDialog>,
     pub queue: Queue,
+    pub kb: KbPane,
     pub detail: Option<Detail>,
     pub help: bool,
     pub notice: Option<Notice>,
@@ -187,6 +201,7 @@ impl App {
                 items: Vec::new(),
                 selected: 0,
             },
+            kb: KbPane::default(),
             detail: None,
             help: false,
             notice: None,
@@ -347,6 +362,15 @@ impl App {
                 }
             }
             (Mode::Ticket, Command::Act) => self.open_action(),
+            (Mode::Kb, Command::Next | Command::Prev) => {
+                self.kb.select(if cmd == Command::Next { 1 } else { -1 });
+            }
+            (Mode::Kb, Command::Clear) => {
+                self.kb.query.clear();
+                self.search();
+            }
+            (Mode::Kb, Command::UseInIntake) => self.use_in_intake(),
+            (Mode::Kb, Command::AnsweredOnline) => self.answered_online(),
             (_, Command::Next | Command::Prev) => {
                 let step = if cmd == Command::Next { 1 } else { -1 };
                 self.move_selection(step);
@@ -358,7 +382,6 @@ impl App {
             }
             (_, Command::Close) => self.detail = None,
             (_, Command::Clear) => self.clear(),
-            // Knowledge-base commands are handled once the knowledge base is loaded.
             _ => {}
         }
     }
@@ -460,6 +483,21 @@ impl App {
             }
             return;
         }
+        if self.focus == Focus::Kb && self.detail.is_none() {
+            let q = &mut self.kb.query;
+            match (key.code, typed) {
+                (_, Some(c)) => q.insert_char(c),
+                (KeyCode::Backspace, _) => q.backspace(),
+                (KeyCode::Delete, _) => q.delete(),
+                (KeyCode::Left, _) => q.left(),
+                (KeyCode::Right, _) => q.right(),
+                (KeyCode::Home, _) => q.home(),
+                (KeyCode::End, _) => q.end(),
+                _ => return,
+            }
+            self.search();
+            return;
+        }
         if self.focus != Focus::Intake || self.detail.is_some() {
             return;
         }
@@ -511,6 +549,11 @@ impl App {
             input.insert_str(text);
             return;
         }
+        if self.focus == Focus::Kb && self.detail.is_none() {
+            self.kb.query.insert_str(text);
+            self.search();
+            return;
+        }
         if self.focus != Focus::Intake || self.detail.is_some() {
             return;
         }
@@ -518,6 +561,68 @@ impl App {
             input.insert_str(text);
             self.form_changed();
         }
+    }
+
+    /// Send the query to a search worker (a keystroke never waits for results).
+    fn search(&mut self) {
+        let query = self.kb.query.text().trim().to_string();
+        self.kb.sent += 1;
+        match &self.kb.base {
+            Some(base) if !query.is_empty() => self.effects.push(Effect::Search {
+                base: base.clone(),
+                query,
+                seq: self.kb.sent,
+            }),
+            _ => self.kb.receive(self.kb.sent, Vec::new()),
+        }
+    }
+
+    /// Carry the selected article into the form: its id, and its category when the form
+    /// has none and the dispatch catalog knows it.
+    fn use_in_intake(&mut self) {
+        let Some(article) = self.kb.selected_article() else {
+            return self.notify(Level::Warn, "请先选择一条知识");
+        };
+        let (id, title) = (article.id.clone(), article.title.clone());
+        let category = article
+            .category
+            .clone()
+            .filter(|c| crate::dispatch::Catalog::embedded().category(c).is_some());
+        self.form.kb_ref = Some(id);
+        if let Some(c) = category
+            && let Some(input) = self.form.input_mut(Field::Category)
+            && input.text().trim().is_empty()
+        {
+            input.set(&c);
+        }
+        self.focus = Focus::Intake;
+        self.form_changed();
+        self.notify(Level::Info, format!("已引用知识：{title}"));
+    }
+
+    /// The caller was answered from the selected article (Art. 14): record it as a ticket
+    /// closed with the article, so it counts in the statistics.
+    fn answered_online(&mut self) {
+        let Some(article) = self.kb.selected_article() else {
+            return self.notify(Level::Warn, "请先选择一条知识");
+        };
+        let article_id = article.id.clone();
+        let mut intake = self.form.raw_intake();
+        if intake.caller.name.is_empty() {
+            intake.caller.name = "匿名".to_string();
+        }
+        if intake.description.is_empty() {
+            intake.description = format!("咨询：{}", article.title);
+        }
+        intake.kb_ref = Some(article_id.clone());
+        self.submitting = true;
+        self.effects.push(Effect::Create(Box::new(NewTicket {
+            at: now(),
+            actor: self.actor.clone(),
+            location: crate::workflow::locate(&intake),
+            intake,
+            then: vec![EventKind::AnsweredOnline { article_id }],
+        })));
     }
 
     /// Ctrl-S on the form: validate, then open the decision step.
@@ -640,6 +745,21 @@ impl App {
                 self.priors = priors;
                 self.recheck();
             }
+            Msg::KbLoaded(Ok((base, problems))) => {
+                let n = base.kb.articles().len();
+                self.kb.base = Some(base);
+                if problems > 0 {
+                    self.notify(
+                        Level::Warn,
+                        format!(
+                            "知识库已载入 {n} 条，{problems} 个文件有问题（hotline kb check 查看）"
+                        ),
+                    );
+                }
+                self.search();
+            }
+            Msg::KbLoaded(Err(e)) => self.notify(Level::Error, format!("知识库载入失败：{e}")),
+            Msg::Hits(seq, hits) => self.kb.receive(seq, hits),
             Msg::Listed(Err(e)) | Msg::Loaded(Err(e)) => self.notify(Level::Error, e),
             Msg::DraftSaved(Err(e)) => self.notify(Level::Warn, format!("草稿保存失败：{e}")),
             Msg::DraftSaved(Ok(())) => {}

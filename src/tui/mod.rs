@@ -6,6 +6,7 @@ pub mod app;
 pub mod decide;
 pub mod form;
 pub mod input;
+pub mod kbpane;
 pub mod keymap;
 mod picker;
 mod runtime;
@@ -17,12 +18,14 @@ use std::path::PathBuf;
 
 use crate::domain::{Actor, Label, Ticket, mask_name, mask_phone};
 
-pub use runtime::{execute, run};
+pub use runtime::{execute, load_kb, run};
 
 /// What the console needs to start.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub data_dir: PathBuf,
+    /// A knowledge-base directory instead of the bundled one.
+    pub kb_dir: Option<PathBuf>,
     pub actor: Actor,
     pub keymap: String,
 }

@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 
 use super::app::{App, Effect, Level, Msg};
 use super::form::Draft;
+use super::kbpane::KbBase;
 use super::keymap::Keymap;
 use super::{Options, terminal, view};
 use crate::domain::Actor;
@@ -53,6 +54,12 @@ async fn run_async(opts: Options) -> Result<()> {
 
     let (mut term, _guard) = terminal::enter()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    // The knowledge base loads and indexes in the background; the form is usable at once.
+    let kb_tx = tx.clone();
+    let kb_dir = opts.kb_dir.clone();
+    tokio::task::spawn_blocking(move || {
+        let _ = kb_tx.send(Msg::KbLoaded(load_kb(kb_dir.as_deref())));
+    });
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
@@ -87,6 +94,17 @@ async fn run_async(opts: Options) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The bundled knowledge base, or the one in `dir`; broken files are skipped and counted.
+pub fn load_kb(dir: Option<&Path>) -> Result<(Arc<KbBase>, usize), String> {
+    let today = crate::domain::now().date_naive();
+    let (kb, report) = match dir {
+        Some(d) => crate::kb::load_dir(d, today).map_err(|e| e.to_string())?,
+        None => crate::kb::load_embedded(today),
+    };
+    let problems = report.count(crate::kb::Severity::Error);
+    Ok((KbBase::new(kb, today), problems))
 }
 
 fn save_draft(path: &Path, draft: Option<&Draft>) -> std::io::Result<()> {
@@ -141,5 +159,6 @@ pub fn execute(effect: Effect, actor: &Actor, store: &dyn TicketStore, draft_pat
         Effect::SaveDraft(d) => {
             Msg::DraftSaved(save_draft(draft_path, d.as_ref()).map_err(|e| e.to_string()))
         }
+        Effect::Search { base, query, seq } => Msg::Hits(seq, base.search(&query)),
     }
 }

@@ -31,7 +31,12 @@ pub fn draw(f: &mut Frame, app: &App) {
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(left);
     draw_kb(f, app, kb);
     draw_queue(f, app, queue);
-    draw_intake(f, app, right);
+    // While searching, the answer takes the form's place: it is what the agent reads aloud.
+    if app.focus == Focus::Kb {
+        draw_preview(f, app, right);
+    } else {
+        draw_intake(f, app, right);
+    }
     draw_status(f, app, status);
     if let Some(d) = &app.detail {
         draw_detail(f, app, d);
@@ -59,10 +64,129 @@ fn centered(area: Rect, pct_w: u16, pct_h: u16) -> Rect {
 }
 
 fn draw_kb(f: &mut Frame, app: &App, area: Rect) {
-    let block = pane("知识库 F2", app.focus == Focus::Kb);
+    let focused = app.focus == Focus::Kb;
+    let block = pane("知识库 F2", focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let kb = &app.kb;
+    let Some(base) = &kb.base else {
+        f.render_widget(Paragraph::new("知识库载入中..").style(DIM), inner);
+        return;
+    };
+    let [query, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    if focused && app.detail.is_none() && !app.help {
+        draw_input(f, "搜索：", &kb.query, query);
+    } else {
+        f.render_widget(
+            Paragraph::new(format!("搜索：{}", kb.query.text())).style(DIM),
+            query,
+        );
+    }
+    if kb.hits.is_empty() {
+        let hint = if kb.query.text().trim().is_empty() {
+            format!(
+                "共 {} 条知识，输入汉字、拼音或首字母",
+                base.kb.articles().len()
+            )
+        } else {
+            "没有找到，可换个说法或转入受理".to_string()
+        };
+        f.render_widget(Paragraph::new(hint).style(DIM), list);
+        return;
+    }
+    let items: Vec<ListItem> = kb
+        .hits
+        .iter()
+        .map(|hit| {
+            let stale = base.article(hit).is_some_and(|a| a.is_stale(base.today));
+            let mut spans: Vec<Span> = hit
+                .title
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    let style = if hit.title_indices.binary_search(&i).is_ok() {
+                        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+                    } else {
+                        Style::new()
+                    };
+                    Span::styled(c.to_string(), style)
+                })
+                .collect();
+            if hit.matched_by == crate::kb::MatchedBy::Body {
+                spans.push(Span::styled(" (正文)", DIM));
+            }
+            if stale {
+                spans.push(Span::styled(" [待复核]", Style::new().fg(Color::Red)));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(kb.selected));
+    f.render_stateful_widget(
+        List::new(items).highlight_style(Style::new().add_modifier(Modifier::REVERSED)),
+        list,
+        &mut state,
+    );
+}
+
+/// The selected answer, as the agent reads it to the caller.
+fn draw_preview(f: &mut Frame, app: &App, area: Rect) {
+    let block = pane("答复内容  Enter 用于受理  Ctrl-O 在线答复办结", true);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let Some(article) = app.kb.selected_article() else {
+        f.render_widget(
+            Paragraph::new("先在左侧搜索。能在线答复的，按 Ctrl-O 记为在线答复办结（第十四条）；需要线下办理的，按 Enter 转入受理。")
+                .style(DIM)
+                .wrap(Wrap { trim: false }),
+            inner,
+        );
+        return;
+    };
+    let today = app.kb.base.as_ref().map(|b| b.today);
+    let mut lines = vec![Line::styled(
+        article.title.clone(),
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    let mut meta = format!("更新 {}", article.updated);
+    if let Some(c) = &article.category {
+        meta = format!("{c}  {meta}");
+    }
+    lines.push(Line::styled(meta, DIM));
+    if today.is_some_and(|t| article.is_stale(t)) {
+        lines.push(Line::styled(
+            format!(
+                "已过复核期（{}），请向承办单位核实后再答复",
+                article.review_by.map(|d| d.to_string()).unwrap_or_default()
+            ),
+            Style::new().fg(Color::Red),
+        ));
+    }
+    lines.push(Line::raw(""));
+    // Bodies are Markdown; emphasis markers would only be read out as noise.
+    lines.extend(
+        article
+            .body
+            .lines()
+            .map(|l| Line::raw(l.replace("**", "").trim_start_matches("# ").to_string())),
+    );
+    if !article.units.is_empty() {
+        lines.push(Line::styled(
+            format!("责任单位：{}", article.units.join("、")),
+            DIM,
+        ));
+    }
+    if !article.sources.is_empty() {
+        lines.push(Line::styled(
+            format!("依据：{}", article.sources.join("；")),
+            DIM,
+        ));
+    }
     f.render_widget(
-        Paragraph::new("知识库尚未加载").style(DIM).block(block),
-        area,
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.kb.scroll, 0)),
+        inner,
     );
 }
 
@@ -132,12 +256,14 @@ fn risk_style(used: f64) -> Style {
 
 fn draw_intake(f: &mut Frame, app: &App, area: Rect) {
     let focused = app.focus == Focus::Intake;
-    let title = if app.submitting {
-        "受理 F3  提交中.."
-    } else {
-        "受理 F3"
-    };
-    let block = pane(title, focused);
+    let mut title = "受理 F3".to_string();
+    if let Some(r) = &app.form.kb_ref {
+        title.push_str(&format!(" · 引用 {r}"));
+    }
+    if app.submitting {
+        title.push_str("  提交中..");
+    }
+    let block = pane(&title, focused);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let form = &app.form;
@@ -550,6 +676,7 @@ mod tests {
         app.handle_event(TermEvent::Paste(
             "楼上装修噪音很大，晚上十点以后还在施工".into(),
         ));
+        app.handle_msg(Msg::KbLoaded(crate::tui::load_kb(None)));
         app.handle_msg(Msg::Listed(Ok(vec![
             ticket(2, "暖气不热，室温只有十五度").summary(),
             ticket(1, "小区门口路灯不亮").summary(),
@@ -667,6 +794,22 @@ mod tests {
         app.handle_event(key(KeyCode::Enter));
         assert_eq!(app.form.input(Field::District).unwrap().text(), "赛罕区");
         assert_eq!(app.form.focus, Field::Street);
+    }
+
+    #[test]
+    fn knowledge_base_search_with_preview() {
+        let mut app = app_with_form();
+        app.handle_event(key(KeyCode::F(2)));
+        app.handle_event(TermEvent::Paste("jzz".into()));
+        // The search runs as an effect; run it here as the runtime would.
+        for e in app.take_effects() {
+            if let crate::tui::app::Effect::Search { base, query, seq } = e {
+                app.handle_msg(Msg::Hits(seq, base.search(&query)));
+            }
+        }
+        assert_eq!(app.kb.hits[0].id, "residence-permit");
+        let term = render(&app, 80, 24);
+        insta::assert_snapshot!(term.backend());
     }
 
     #[test]
