@@ -6,7 +6,8 @@ use hotline::intake::RuleSet;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-const HELDOUT_FLOOR: f64 = 0.0;
+/// Held-out accuracy 119/120 (0.992) after the generalisation pass, minus 0.03.
+const HELDOUT_FLOOR: f64 = 0.961;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -21,7 +21,7 @@ pub use validate::{FieldError, validate};
 use crate::domain::{Assessment, Decision, Finding, Intake, Prior, Severity, TimeClass};
 use crate::geo::Divisions;
 use chrono::{DateTime, FixedOffset};
-use text::Text;
+use text::{Scope, Text};
 
 impl RuleSet {
     /// How far back a finished ticket still counts as a repeat (Art. 11(4)); open tickets
@@ -45,11 +45,7 @@ impl RuleSet {
             .collect();
         let mut notes: Vec<Finding> = Vec::new();
         for rule in &self.rules {
-            let fires = text
-                .find(&rule.terms, &rule.unless, &self.matching)
-                .is_some()
-                && (rule.with.is_empty() || text.find(&rule.with, &[], &self.matching).is_some());
-            if !fires {
+            if !self.fires(rule, &text, now) {
                 continue;
             }
             findings.push(Finding {
@@ -93,6 +89,22 @@ impl RuleSet {
         }
     }
 
+    /// Whether a keyword rule applies: a term in an admitted clause, the `with` context, none of
+    /// the `without` cancellers, and the time limit if the rule has one.
+    fn fires(&self, rule: &rules::Rule, text: &Text<'_>, now: DateTime<FixedOffset>) -> bool {
+        let m = &self.matching;
+        let scope = Scope {
+            unless: &rule.unless,
+            near: &rule.near,
+        };
+        text.has(&rule.terms, scope, m)
+            && (rule.with.is_empty() || text.mentions(&rule.with, m))
+            && !text.mentions(&rule.without, m)
+            && rule
+                .min_years_ago
+                .is_none_or(|min| text.years_ago(now).is_some_and(|y| y >= min))
+    }
+
     /// Art. 16: emergencies are urgent; otherwise the first `[[time_class]]` whose terms occur.
     fn time_class(&self, text: &Text<'_>, decision: Decision) -> TimeClass {
         if decision == Decision::Transfer {
@@ -100,7 +112,7 @@ impl RuleSet {
         }
         self.time_classes
             .iter()
-            .find(|t| text.find(&t.terms, &[], &self.matching).is_some())
+            .find(|t| text.mentions(&t.terms, &self.matching))
             .map_or(TimeClass::Normal, |t| t.class)
     }
 }

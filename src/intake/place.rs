@@ -14,6 +14,10 @@ pub struct Places {
     pub road_suffixes: Vec<String>,
     /// A name after one of these is a destination (去北京看病), not where the matter is.
     pub travel_prefixes: Vec<String>,
+    /// A Hohhot name followed by one of these is where the caller comes from (呼市人在北京打工).
+    pub origin_suffixes: Vec<String>,
+    /// A Hohhot name after one of these addresses the hotline's city (你们呼市能管不).
+    pub addressee_prefixes: Vec<String>,
     /// `{place}` is replaced by the name found.
     pub message: String,
 }
@@ -36,7 +40,7 @@ impl Places {
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" ");
-                if divisions.mentions_local(&text) {
+                if self.names_local_place(&text, divisions) {
                     return None;
                 }
                 self.mention(&text, divisions)?.to_owned()
@@ -47,6 +51,21 @@ impl Places {
             severity: Severity::Block,
             target: None,
             message: self.message.replace("{place}", &place),
+        })
+    }
+
+    /// Whether a Hohhot name in `text` names a place, not the caller's origin or the city addressed.
+    fn names_local_place(&self, text: &str, divisions: &Divisions) -> bool {
+        divisions.local_spans(text).iter().any(|&(start, end)| {
+            let origin = self
+                .origin_suffixes
+                .iter()
+                .any(|s| text[end..].starts_with(s.as_str()));
+            let addressee = self
+                .addressee_prefixes
+                .iter()
+                .any(|p| text[..start].ends_with(p.as_str()));
+            !(origin || addressee)
         })
     }
 

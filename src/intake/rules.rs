@@ -2,7 +2,7 @@
 
 use super::place::Places;
 use super::repeat::Repeat;
-use super::text::Matching;
+use super::text::{Matching, SPAN};
 use crate::domain::{Decision, Severity, TimeClass};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -121,14 +121,25 @@ pub struct Rule {
     /// Emergency line or other platform; required for grounds 11.2 and 11.
     #[serde(default)]
     pub target: Option<String>,
-    /// Any of these fires the rule (entries `@name` expand a `[sets]` list).
+    /// Any of these fires the rule. An entry `@name` expands a `[sets]` list, also inside a
+    /// `…` collocation (`@fall…@water` stands for every pairing).
     pub terms: Vec<String>,
     /// If given, one of these must also occur somewhere in the description.
     #[serde(default)]
     pub with: Vec<String>,
+    /// If given, one of these must occur in the same clause as the term (a present-time cue).
+    #[serde(default)]
+    pub near: Vec<String>,
     /// A clause containing one of these never fires the rule (past events, consultations …).
     #[serde(default)]
     pub unless: Vec<String>,
+    /// One of these anywhere in the description stops the rule (the event is over: 已经修好).
+    #[serde(default)]
+    pub without: Vec<String>,
+    /// If given, the rule fires only when the latest year named lies at least this many
+    /// calendar years back (statutory time limits).
+    #[serde(default)]
+    pub min_years_ago: Option<i32>,
     /// A `[notes]` key added as an advisory when the rule fires (Art. 12, 13).
     #[serde(default)]
     pub note: Option<String>,
@@ -263,8 +274,17 @@ impl RuleSet {
             {
                 return Err(invalid(format!("no [notes] entry `{note}`")));
             }
-            for list in [&mut rule.terms, &mut rule.with, &mut rule.unless] {
+            for list in [
+                &mut rule.terms,
+                &mut rule.with,
+                &mut rule.near,
+                &mut rule.unless,
+                &mut rule.without,
+            ] {
                 *list = expand(list, &merged.sets).map_err(|s| invalid(format!("no set `{s}`")))?;
+                if let Some(bad) = list.iter().find(|t| t.split(SPAN).any(str::is_empty)) {
+                    return Err(invalid(format!("empty word in term `{bad}`")));
+                }
             }
             if rule.terms.is_empty() {
                 return Err(invalid("`terms` is empty".into()));
@@ -296,19 +316,27 @@ fn set_once<T>(
     }
 }
 
-/// Replaces `@name` entries by the named set.
+/// Replaces `@name` entries, and `@name` parts of collocations, by the named set.
 fn expand(list: &[String], sets: &HashMap<String, Vec<String>>) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for item in list {
-        match item.strip_prefix('@') {
-            Some(name) => out.extend(
-                sets.get(name)
-                    .ok_or_else(|| name.to_owned())?
-                    .iter()
-                    .cloned(),
-            ),
-            None => out.push(item.clone()),
+        let mut combos = vec![String::new()];
+        for (n, part) in item.split(SPAN).enumerate() {
+            let words = match part.strip_prefix('@') {
+                Some(name) => sets.get(name).ok_or_else(|| name.to_owned())?.clone(),
+                None => vec![part.to_owned()],
+            };
+            combos = combos
+                .iter()
+                .flat_map(|head| {
+                    words.iter().map(move |w| match n {
+                        0 => w.clone(),
+                        _ => format!("{head}{SPAN}{w}"),
+                    })
+                })
+                .collect();
         }
+        out.extend(combos);
     }
     Ok(out)
 }
@@ -359,6 +387,19 @@ mod tests {
             "[[rule]]\nid = \"y\"\nground = \"11.6\"\nterms = [\"@nope\"]\nmessage = \"m\"\n";
         let text = with_extra("extra.toml", rule).unwrap_err().to_string();
         assert!(text.contains("no set `nope`"), "{text}");
+        let rule = "[[rule]]\nid = \"z\"\nground = \"11.6\"\nterms = [\"a……b\"]\nmessage = \"m\"\n";
+        let text = with_extra("extra.toml", rule).unwrap_err().to_string();
+        assert!(text.contains("empty word"), "{text}");
+    }
+
+    #[test]
+    fn sets_expand_inside_collocations() {
+        let sets = HashMap::from([
+            ("a".to_owned(), vec!["掉".to_owned(), "落".to_owned()]),
+            ("b".to_owned(), vec!["河".to_owned(), "湖".to_owned()]),
+        ]);
+        let got = expand(&["@a…@b".to_owned(), "冒…烟".to_owned()], &sets).unwrap();
+        assert_eq!(got, ["掉…河", "掉…湖", "落…河", "落…湖", "冒…烟"]);
     }
 
     #[test]

@@ -1,6 +1,14 @@
 //! Clause-aware keyword matching with negation, shared by every keyword rule.
+//!
+//! A term is a word (着火) or a collocation whose parts are joined by `…` (冒…烟, 掉…河): the
+//! parts must occur in order within one clause, at most `span_gap` characters apart. This lets a
+//! rule name an event compositionally (冒黑烟, 冒着浓烟) instead of listing every phrasing.
 
+use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Deserialize;
+
+/// Joins the parts of a collocation term.
+pub const SPAN: char = '…';
 
 /// How text is cut and what counts as a negation (`[matching]` in the rules).
 #[derive(Debug, Clone, Deserialize)]
@@ -12,11 +20,23 @@ pub struct Matching {
     pub negators: Vec<String>,
     /// How many characters may stand between a negator and the term (没有发生火灾).
     pub negation_gap: usize,
+    /// How many characters may stand between the parts of a `…` collocation.
+    pub span_gap: usize,
 }
 
 /// A description cut into clauses.
 pub struct Text<'a> {
+    full: &'a str,
     clauses: Vec<&'a str>,
+}
+
+/// What a clause must (not) hold for a term in it to count.
+#[derive(Default, Clone, Copy)]
+pub struct Scope<'r> {
+    /// A clause holding one of these never counts (past events, consultations …).
+    pub unless: &'r [String],
+    /// If given, the clause must also hold one of these (a present-time cue …).
+    pub near: &'r [String],
 }
 
 impl<'a> Text<'a> {
@@ -25,27 +45,64 @@ impl<'a> Text<'a> {
             .split(|c: char| m.clause_breaks.contains(c))
             .filter(|c| !c.trim().is_empty())
             .collect();
-        Text { clauses }
+        Text {
+            full: text,
+            clauses,
+        }
     }
 
-    /// The first term that occurs un-negated in a clause holding none of `unless`.
-    pub fn find<'t>(
-        &self,
-        terms: &'t [String],
-        unless: &[String],
-        m: &Matching,
-    ) -> Option<&'t str> {
+    /// Whether any term occurs un-negated in a clause that `scope` admits.
+    pub fn has(&self, terms: &[String], scope: Scope<'_>, m: &Matching) -> bool {
         self.clauses
             .iter()
-            .filter(|c| !unless.iter().any(|u| c.contains(u.as_str())))
-            .find_map(|c| {
-                terms.iter().find(|t| {
-                    c.match_indices(t.as_str())
-                        .any(|(i, _)| !negated(&c[..i], m))
-                })
-            })
-            .map(String::as_str)
+            .filter(|c| !scope.unless.iter().any(|u| occurs(c, u, m)))
+            .filter(|c| scope.near.is_empty() || scope.near.iter().any(|n| occurs(c, n, m)))
+            .any(|c| terms.iter().any(|t| occurs(c, t, m)))
     }
+
+    /// Whether any term occurs un-negated anywhere, in any clause.
+    pub fn mentions(&self, terms: &[String], m: &Matching) -> bool {
+        self.has(terms, Scope::default(), m)
+    }
+
+    /// How many calendar years before `now` the latest four-digit year named (2016年) lies;
+    /// `None` when no year is named. The latest year is used so that a recent date always wins.
+    pub fn years_ago(&self, now: DateTime<FixedOffset>) -> Option<i32> {
+        let chars: Vec<char> = self.full.chars().collect();
+        let latest = chars
+            .windows(6)
+            .enumerate()
+            .filter(|(i, w)| {
+                w[4] == '年'
+                    && (*i == 0 || !chars[i - 1].is_ascii_digit())
+                    && w[..4].iter().all(char::is_ascii_digit)
+                    && matches!(w[..2], ['1', '9'] | ['2', '0'])
+            })
+            .filter_map(|(_, w)| w[..4].iter().collect::<String>().parse::<i32>().ok())
+            .max()?;
+        Some(now.year() - latest)
+    }
+}
+
+/// Whether `term` occurs un-negated in `clause` (a collocation's first part must be un-negated).
+fn occurs(clause: &str, term: &str, m: &Matching) -> bool {
+    let mut parts = term.split(SPAN);
+    let first = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    clause.match_indices(first).any(|(i, _)| {
+        !negated(&clause[..i], m) && follows(&clause[i + first.len()..], &rest, m.span_gap)
+    })
+}
+
+/// Whether `parts` occur in order in `text`, each starting at most `gap` characters after the
+/// previous one ended.
+fn follows(text: &str, parts: &[&str], gap: usize) -> bool {
+    let Some((part, rest)) = parts.split_first() else {
+        return true;
+    };
+    text.match_indices(part)
+        .take_while(|(i, _)| text[..*i].chars().count() <= gap)
+        .any(|(i, p)| follows(&text[i + p.len()..], rest, gap))
 }
 
 /// Whether the text before a term ends in a negator, allowing `negation_gap` characters between.
@@ -66,12 +123,14 @@ fn negated(before: &str, m: &Matching) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn m() -> Matching {
         Matching {
             clause_breaks: "，。,".into(),
             negators: vec!["没有".into(), "没".into()],
             negation_gap: 2,
+            span_gap: 3,
         }
     }
 
@@ -82,7 +141,7 @@ mod tests {
     #[test]
     fn negation_within_gap_cancels_the_term() {
         let fire = s(&["着火", "火灾"]);
-        let f = |t: &str| Text::new(t, &m()).find(&fire, &[], &m()).is_some();
+        let f = |t: &str| Text::new(t, &m()).mentions(&fire, &m());
         assert!(f("楼下着火了"));
         assert!(!f("现在没有着火"));
         assert!(!f("没有发生火灾"));
@@ -91,11 +150,54 @@ mod tests {
     }
 
     #[test]
-    fn exceptions_apply_to_their_clause_only() {
+    fn exceptions_and_near_cues_apply_to_their_clause_only() {
         let fire = s(&["着火"]);
         let past = s(&["上次"]);
-        let f = |t: &str| Text::new(t, &m()).find(&fire, &past, &m()).is_some();
+        let f = |t: &str| {
+            let scope = Scope {
+                unless: &past,
+                near: &[],
+            };
+            Text::new(t, &m()).has(&fire, scope, &m())
+        };
         assert!(!f("上次着火的赔偿"));
         assert!(f("上次修好了，现在又着火了"));
+        let theft = s(&["撬"]);
+        let now = s(&["还在"]);
+        let g = |t: &str| {
+            let scope = Scope {
+                unless: &[],
+                near: &now,
+            };
+            Text::new(t, &m()).has(&theft, scope, &m())
+        };
+        assert!(g("有人还在那撬车"));
+        assert!(!g("车被撬了，人还在家"));
+    }
+
+    #[test]
+    fn collocation_parts_come_in_order_within_the_gap() {
+        let smoke = s(&["冒…烟"]);
+        let f = |t: &str| Text::new(t, &m()).mentions(&smoke, &m());
+        assert!(f("楼道里冒黑烟"));
+        assert!(f("窗户冒着浓烟"));
+        assert!(!f("冒出来的东西好像有一点烟"));
+        assert!(!f("烟囱冒"));
+        assert!(!f("冒，烟"));
+        assert!(!f("没冒烟"));
+    }
+
+    #[test]
+    fn years_ago_takes_the_latest_four_digit_year() {
+        let now = FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2025, 11, 20, 10, 0, 0)
+            .unwrap();
+        let y = |t: &str| Text::new(t, &m()).years_ago(now);
+        assert_eq!(y("2016年的工钱"), Some(9));
+        assert_eq!(y("2016年入职，2024年被欠薪"), Some(1));
+        assert_eq!(y("干了16年"), None);
+        assert_eq!(y("12016年"), None);
+        assert_eq!(y("欠了三个月"), None);
     }
 }
