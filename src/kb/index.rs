@@ -199,14 +199,6 @@ impl Index {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.docs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
-    }
-
     /// Approximate heap size, for the benchmark: postings, terms and strings (hash-table overhead
     /// counted as one key+pointer slot per entry).
     pub fn approx_bytes(&self) -> usize {
