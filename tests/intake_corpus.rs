@@ -139,6 +139,7 @@ fn heldout_accuracy() {
     for (name, jsonl, floor) in [
         ("heldout", include_str!("data/intake_heldout.jsonl"), 0.96),
         ("heldout2", include_str!("data/intake_heldout2.jsonl"), 0.70),
+        ("heldout3", include_str!("data/intake_heldout3.jsonl"), 0.68),
     ] {
         let s = score(name, &cases(jsonl));
         let accuracy = s.right as f64 / s.total as f64;

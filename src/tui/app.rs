@@ -329,6 +329,7 @@ impl App {
                 }
             }
             (Mode::Dialog, _) => {}
+            (_, Command::Transfer) => self.one_key_transfer(),
             (_, Command::FocusKb) => self.set_focus(Focus::Kb),
             (_, Command::FocusIntake) => self.set_focus(Focus::Intake),
             (_, Command::FocusQueue) => self.set_focus(Focus::Queue),
@@ -623,6 +624,22 @@ impl App {
             intake,
             then: vec![EventKind::AnsweredOnline { article_id }],
         })));
+    }
+
+    /// Art. 12: an emergency goes out in one key, whatever the form holds so far.
+    fn one_key_transfer(&mut self) {
+        let mut intake = self.form.raw_intake();
+        if intake.caller.name.is_empty() {
+            intake.caller.name = "匿名".to_string();
+        }
+        if intake.description.is_empty() {
+            intake.description = "紧急事项一键转接".to_string();
+        }
+        let assessment = RuleSet::embedded().check(&intake, &self.priors, now());
+        intake.time_class = Some(crate::domain::TimeClass::Urgent);
+        self.detail = None;
+        self.focus = Focus::Intake;
+        self.decide = Some(Decide::transfer(intake, assessment));
     }
 
     /// Ctrl-S on the form: validate, then open the decision step.

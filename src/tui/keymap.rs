@@ -84,6 +84,8 @@ pub enum Command {
     AnsweredOnline,
     /// Knowledge base: carry the article into the intake form.
     UseInIntake,
+    /// Art. 12: transfer the call to an emergency line at once.
+    Transfer,
 }
 
 #[derive(Debug, Clone, PartialEq)]
