@@ -1,17 +1,10 @@
 //! `hotline kb check | search` on the bundled base and on broken directories.
 
-use std::process::Command;
+mod common;
 
 fn hotline(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let r = common::hotline(args, "");
+    (r.ok, r.stdout, r.stderr)
 }
 
 #[test]

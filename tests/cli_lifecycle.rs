@@ -2,33 +2,16 @@
 //! "done when" describes: dispatched to two units, returned by one, redispatched,
 //! answered, called back and closed, every step in its timeline.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 fn hotline(dir: &Path, role: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["--role", role, "--agent", "测试"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let dir = dir.to_str().unwrap();
+    let mut all = vec!["--data-dir", dir, "--role", role, "--agent", "测试"];
+    all.extend_from_slice(args);
+    let r = common::hotline(&all, stdin);
+    (r.ok, r.stdout, r.stderr)
 }
 
 fn ok(dir: &Path, role: &str, args: &[&str]) -> String {

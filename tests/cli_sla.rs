@@ -1,18 +1,12 @@
 //! `hotline sla deadline`: the fixed interface of the time-limit issue.
 
-use std::process::Command;
+mod common;
 
 fn deadline(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(["sla", "deadline"])
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let mut all = vec!["sla", "deadline"];
+    all.extend_from_slice(args);
+    let r = common::hotline(&all, "");
+    (r.ok, r.stdout, r.stderr)
 }
 
 #[test]

@@ -1,26 +1,15 @@
 //! `hotline ticket create | list | show` as a script would use them.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn hotline(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+use std::path::Path;
+
+use common::Run;
+
+fn hotline(dir: &Path, args: &[&str], stdin: &str) -> Run {
+    let mut all = vec!["--data-dir", dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    common::hotline(&all, stdin)
 }
 
 const INTAKE: &str = r#"{"caller": {"name": "张先生", "phone": "13904710000"}, "channel": "phone",
@@ -31,12 +20,8 @@ const INTAKE: &str = r#"{"caller": {"name": "张先生", "phone": "13904710000"}
 fn create_list_show_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let out = hotline(dir.path(), &["ticket", "create", "-"], INTAKE);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(out.ok, "{}", out.stderr);
+    let id = out.stdout.trim().to_string();
     assert!(id.starts_with("HH") && id.len() == 17, "{id}");
 
     let file = dir.path().join("intake.json");
@@ -46,26 +31,22 @@ fn create_list_show_round_trip() {
         &["ticket", "create", file.to_str().unwrap()],
         "",
     );
-    assert!(out.status.success());
+    assert!(out.ok);
 
     let out = hotline(dir.path(), &["ticket", "list"], "");
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = out.stdout;
     assert_eq!(text.lines().count(), 2);
     assert!(text.contains("张**") && text.contains("139****0000"));
     assert!(!text.contains("13904710000"));
 
     let out = hotline(dir.path(), &["ticket", "show", &id, "--json"], "");
-    let t: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(t["id"], id.as_str());
     assert_eq!(t["caller"]["phone"], "139****0000");
     assert_eq!(t["history"][0]["type"], "created");
 
     let out = hotline(dir.path(), &["ticket", "show", &id, "--reveal"], "");
-    assert!(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .contains("13904710000")
-    );
+    assert!(out.stdout.contains("13904710000"));
 }
 
 #[test]
@@ -88,16 +69,16 @@ fn malformed_input_is_refused_and_writes_nothing() {
     ];
     for (input, expect) in cases {
         let out = hotline(dir.path(), &["ticket", "create"], input);
-        assert!(!out.status.success(), "{input}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.ok, "{input}");
+        let err = out.stderr;
         assert!(err.contains(expect), "{input}: {err}");
         assert!(out.stdout.is_empty());
     }
     let out = hotline(dir.path(), &["ticket", "list", "--json"], "");
-    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "[]");
+    assert_eq!(out.stdout.trim(), "[]");
 
     let out = hotline(dir.path(), &["ticket", "show", "nonsense"], "");
-    assert!(!out.status.success());
+    assert!(!out.ok);
     let out = hotline(dir.path(), &["ticket", "show", "HH20200101-000001"], "");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到工单"));
+    assert!(out.stderr.contains("找不到工单"));
 }

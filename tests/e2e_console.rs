@@ -3,9 +3,22 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
+
+fn list_json(dir: &std::path::Path) -> serde_json::Value {
+    let run = hotline(
+        &[
+            "--data-dir",
+            dir.to_str().unwrap(),
+            "ticket",
+            "list",
+            "--json",
+        ],
+        "",
+    );
+    assert!(run.ok, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
 
 #[test]
 fn take_a_call_in_chinese_and_see_it_queued() {
@@ -66,14 +79,7 @@ fn take_a_call_in_chinese_and_see_it_queued() {
     assert!(leave > enter);
     assert!(out[leave..].contains("\x1b[?25h") || out.contains("\x1b[?25h"));
 
-    let list = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(["--data-dir"])
-        .arg(dir.path())
-        .args(["ticket", "list", "--json"])
-        .output()
-        .unwrap();
-    assert!(list.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let json = list_json(dir.path());
     let items = json.as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["caller_phone"], "139****0000");
@@ -134,12 +140,6 @@ fn knowledge_base_answers_as_the_agent_types() {
     c.wait_for("在线答复");
     c.send(CTRL_Q);
     assert!(c.wait_exit().0);
-    let list = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["ticket", "list", "--json"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let json = list_json(dir.path());
     assert_eq!(json[0]["status"], "answered_online");
 }
