@@ -7,6 +7,7 @@ pub mod domain;
 pub mod geo;
 pub mod intake;
 pub mod paths;
+pub mod server;
 pub mod sla;
 pub mod store;
 pub mod text;

@@ -6,7 +6,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::form::{Draft, Field, IntakeForm};
 use super::keymap::{Command, Keymap, Mode};
 use crate::domain::{Actor, Decision, EventKind, Location, Ticket, TicketId, TicketSummary};
-use crate::store::NewTicket;
+use crate::store::{NewTicket, SyncStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -45,6 +45,10 @@ pub enum Msg {
     Created(Result<Ticket, String>),
     Loaded(Result<Ticket, String>),
     DraftSaved(Result<(), String>),
+    /// The remote store's connection or outbox changed.
+    Sync(SyncStatus),
+    /// Another seat changed a ticket (from the server's live stream).
+    Changed,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -70,6 +74,8 @@ pub struct App {
     pub notice: Option<Notice>,
     pub submitting: bool,
     pub quit: bool,
+    /// Connection and outbox of the remote store; None on the local file.
+    pub sync: Option<SyncStatus>,
     draft_dirty: bool,
     effects: Vec<Effect>,
 }
@@ -87,6 +93,7 @@ impl App {
             notice: None,
             submitting: false,
             quit: false,
+            sync: None,
             draft_dirty: false,
             effects: vec![Effect::Refresh],
         }
@@ -305,7 +312,14 @@ impl App {
                 self.draft_dirty = false;
                 self.effects.push(Effect::SaveDraft(None));
                 self.effects.push(Effect::Refresh);
-                self.notify(Level::Info, format!("已生成工单 {}", ticket.id));
+                if ticket.id.is_provisional() {
+                    self.notify(
+                        Level::Warn,
+                        format!("已暂存工单 {}（离线，恢复连接后自动同步）", ticket.id),
+                    );
+                } else {
+                    self.notify(Level::Info, format!("已生成工单 {}", ticket.id));
+                }
             }
             Msg::Created(Err(e)) => {
                 // The form still holds every value: nothing is lost.
@@ -316,6 +330,18 @@ impl App {
             Msg::Listed(Err(e)) | Msg::Loaded(Err(e)) => self.notify(Level::Error, e),
             Msg::DraftSaved(Err(e)) => self.notify(Level::Warn, format!("草稿保存失败：{e}")),
             Msg::DraftSaved(Ok(())) => {}
+            Msg::Sync(status) => {
+                // Sent tickets get their real ids: show them.
+                if self.sync.is_some_and(|s| s.pending > status.pending) {
+                    self.effects.push(Effect::Refresh);
+                }
+                self.sync = Some(status);
+            }
+            Msg::Changed => {
+                if !self.effects.iter().any(|e| matches!(e, Effect::Refresh)) {
+                    self.effects.push(Effect::Refresh);
+                }
+            }
         }
     }
 }
