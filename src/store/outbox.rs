@@ -137,12 +137,22 @@ impl Outbox {
 
     /// Every write still to send, oldest first (failed ones are kept aside).
     pub fn pending(&self) -> Result<Vec<Pending>, StoreError> {
+        self.oldest(-1)
+    }
+
+    /// The oldest write still to send.
+    pub fn first(&self) -> Result<Option<Pending>, StoreError> {
+        Ok(self.oldest(1)?.into_iter().next())
+    }
+
+    /// The `limit` oldest writes still to send (all for -1).
+    fn oldest(&self, limit: i64) -> Result<Vec<Pending>, StoreError> {
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(
             "SELECT seq, key, kind, ticket_id, role, body FROM outbox
-             WHERE failed IS NULL ORDER BY seq",
+             WHERE failed IS NULL ORDER BY seq LIMIT ?1",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(params![limit], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -170,12 +180,6 @@ impl Outbox {
             Ok(Pending { seq, key, write })
         })
         .collect()
-    }
-
-    /// The oldest write still to send.
-    pub fn first(&self) -> Result<Option<Pending>, StoreError> {
-        // Few rows wait at a time; reading them all keeps one parser for both uses.
-        Ok(self.pending()?.into_iter().next())
     }
 
     /// The server confirmed write `seq`; for a creation, under id `real`.
