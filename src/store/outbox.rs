@@ -238,3 +238,88 @@ impl Outbox {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Caller, Channel, EventKind, Intake, Kind, Location};
+
+    fn req(at: &str) -> CreateRequest {
+        CreateRequest {
+            at: Some(chrono::DateTime::parse_from_rfc3339(at).unwrap()),
+            actor: "坐席01".into(),
+            intake: Intake {
+                caller: Caller {
+                    name: "王女士".into(),
+                    phone: "13900000001".into(),
+                },
+                channel: Channel::Phone,
+                kind: Kind::Help,
+                district: None,
+                street: None,
+                address: None,
+                description: "楼道灯不亮".into(),
+                category: None,
+                time_class: None,
+                kb_ref: None,
+            },
+            location: Location::default(),
+            then: vec![],
+        }
+    }
+
+    #[test]
+    fn writes_keep_their_order_ids_and_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        let outbox = Outbox::open(&path).unwrap();
+        let a = outbox
+            .push_create("k1", &Role::Agent, &req("2026-11-28T09:00:00+08:00"))
+            .unwrap();
+        let b = outbox
+            .push_create("k2", &Role::Agent, &req("2026-11-28T23:30:00+08:00"))
+            .unwrap();
+        // 16:30 UTC is the next day in Hohhot: numbering starts again.
+        let c = outbox
+            .push_create("k3", &Role::Agent, &req("2026-11-28T16:30:00Z"))
+            .unwrap();
+        assert_eq!(a.as_str(), "HH20261128-L00001");
+        assert_eq!(b.as_str(), "HH20261128-L00002");
+        assert_eq!(c.as_str(), "HH20261129-L00001");
+        let close = AppendRequest {
+            version: 1,
+            at: None,
+            actor: "坐席01".into(),
+            event: EventKind::Closed {
+                note: String::new(),
+            },
+        };
+        outbox.push_append("k4", &a, &Role::Agent, &close).unwrap();
+        // The same key twice is refused: a write is queued once.
+        assert!(outbox.push_append("k4", &a, &Role::Agent, &close).is_err());
+        drop(outbox);
+
+        let outbox = Outbox::open(&path).unwrap();
+        let keys: Vec<String> = outbox
+            .pending()
+            .unwrap()
+            .into_iter()
+            .map(|p| p.key)
+            .collect();
+        assert_eq!(keys, ["k1", "k2", "k3", "k4"]);
+        let first = outbox.first().unwrap().unwrap();
+        let real: TicketId = "HH20261128-000042".parse().unwrap();
+        outbox.done(first.seq, Some((&a, &real))).unwrap();
+        assert_eq!(outbox.resolve(&a).unwrap(), real);
+        assert_eq!(outbox.resolve(&b).unwrap(), b);
+        let second = outbox.first().unwrap().unwrap();
+        outbox.fail(second.seq, "服务器拒绝").unwrap();
+        assert_eq!(outbox.counts().unwrap(), (2, 1));
+        assert_eq!(outbox.first().unwrap().unwrap().key, "k3");
+        // A provisional number is never handed out twice, even after its write was sent.
+        let d = outbox
+            .push_create("k5", &Role::Agent, &req("2026-11-28T10:00:00+08:00"))
+            .unwrap();
+        assert_eq!(d.as_str(), "HH20261128-L00003");
+    }
+}
