@@ -58,12 +58,12 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 fn next_id(tx: &Transaction, at: DateTime<FixedOffset>) -> Result<TicketId, StoreError> {
     let day = at.with_timezone(&shanghai()).date_naive();
     let key = day.format("%Y%m%d").to_string();
-    let last: u32 = tx.query_row(
-        "INSERT INTO id_seq (day, last) VALUES (?1, 1)
-         ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
-        params![key],
-        |r| r.get(0),
-    )?;
+    let last: u32 = tx
+        .prepare_cached(
+            "INSERT INTO id_seq (day, last) VALUES (?1, 1)
+             ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+        )?
+        .query_row(params![key], |r| r.get(0))?;
     Ok(TicketId::new(day, last))
 }
 
@@ -77,16 +77,16 @@ fn load_events(conn: &Connection, id: &TicketId) -> Result<Vec<Event>, StoreErro
 
 fn insert_event(tx: &Transaction, id: &TicketId, event: &Event) -> Result<(), StoreError> {
     let body = serde_json::to_string(event).map_err(corrupt)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO events (ticket_id, seq, at, actor, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            id.as_str(),
-            event.seq,
-            event.at.to_rfc3339(),
-            event.actor,
-            body
-        ],
-    )?;
+    )?
+    .execute(params![
+        id.as_str(),
+        event.seq,
+        event.at.to_rfc3339(),
+        event.actor,
+        body
+    ])?;
     Ok(())
 }
 
@@ -94,21 +94,21 @@ fn insert_event(tx: &Transaction, id: &TicketId, event: &Event) -> Result<(), St
 fn save_projection(tx: &Transaction, ticket: &Ticket) -> Result<(), StoreError> {
     let summary = serde_json::to_string(&ticket.summary()).map_err(corrupt)?;
     let status = serde_json::to_value(ticket.status).map_err(corrupt)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO tickets (id, created_at, updated_at, status, version, phone, address, summary)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (id) DO UPDATE SET updated_at = ?3, status = ?4, version = ?5, summary = ?8",
-        params![
-            ticket.id.as_str(),
-            ticket.created_at.to_rfc3339(),
-            ticket.updated_at.to_rfc3339(),
-            status.as_str(),
-            ticket.version,
-            ticket.caller.phone,
-            ticket.location.address,
-            summary
-        ],
-    )?;
+    )?
+    .execute(params![
+        ticket.id.as_str(),
+        ticket.created_at.to_rfc3339(),
+        ticket.updated_at.to_rfc3339(),
+        status.as_str(),
+        ticket.version,
+        ticket.caller.phone,
+        ticket.location.address,
+        summary
+    ])?;
     Ok(())
 }
 
@@ -120,11 +120,8 @@ fn repeated(
 ) -> Result<Option<Ticket>, StoreError> {
     let Some(key) = key else { return Ok(None) };
     let found: Option<(String, u32)> = tx
-        .query_row(
-            "SELECT ticket_id, version FROM idempotency WHERE key = ?1",
-            params![key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT ticket_id, version FROM idempotency WHERE key = ?1")?
+        .query_row(params![key], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((id, version)) = found else {
         return Ok(None);
@@ -146,10 +143,8 @@ fn repeated(
 
 fn remember(tx: &Transaction, key: Option<&str>, ticket: &Ticket) -> Result<(), StoreError> {
     if let Some(key) = key {
-        tx.execute(
-            "INSERT INTO idempotency (key, ticket_id, version) VALUES (?1, ?2, ?3)",
-            params![key, ticket.id.as_str(), ticket.version],
-        )?;
+        tx.prepare_cached("INSERT INTO idempotency (key, ticket_id, version) VALUES (?1, ?2, ?3)")?
+            .execute(params![key, ticket.id.as_str(), ticket.version])?;
     }
     Ok(())
 }
