@@ -76,6 +76,10 @@ pub struct App {
     pub quit: bool,
     /// Connection and outbox of the remote store; None on the local file.
     pub sync: Option<SyncStatus>,
+    /// A queue refresh is on its way; further stream changes only mark it stale, so a
+    /// busy floor costs each console one list at a time.
+    listing: bool,
+    stale: bool,
     draft_dirty: bool,
     effects: Vec<Effect>,
 }
@@ -94,6 +98,8 @@ impl App {
             submitting: false,
             quit: false,
             sync: None,
+            listing: false,
+            stale: false,
             draft_dirty: false,
             effects: vec![Effect::Refresh],
         }
@@ -300,7 +306,22 @@ impl App {
         }
     }
 
+    fn refresh_for_stream(&mut self) {
+        if self.listing {
+            self.stale = true;
+        } else {
+            self.listing = true;
+            self.effects.push(Effect::Refresh);
+        }
+    }
+
     pub fn handle_msg(&mut self, msg: Msg) {
+        if let Msg::Listed(_) = msg {
+            self.listing = false;
+            if std::mem::take(&mut self.stale) {
+                self.refresh_for_stream();
+            }
+        }
         match msg {
             Msg::Listed(Ok(items)) => {
                 self.queue.selected = self.queue.selected.min(items.len().saturating_sub(1));
@@ -337,11 +358,36 @@ impl App {
                 }
                 self.sync = Some(status);
             }
-            Msg::Changed => {
-                if !self.effects.iter().any(|e| matches!(e, Effect::Refresh)) {
-                    self.effects.push(Effect::Refresh);
-                }
-            }
+            Msg::Changed => self.refresh_for_stream(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+
+    fn refreshes(app: &mut App) -> usize {
+        app.take_effects()
+            .iter()
+            .filter(|e| matches!(e, Effect::Refresh))
+            .count()
+    }
+
+    #[test]
+    fn stream_changes_coalesce_into_one_list_at_a_time() {
+        let (keymap, _) = Keymap::load("default", None);
+        let mut app = App::new(keymap, Actor::new("坐席01", Role::Agent));
+        app.take_effects();
+        for _ in 0..50 {
+            app.handle_msg(Msg::Changed);
+        }
+        assert_eq!(refreshes(&mut app), 1);
+        // Changes arrived while listing: one more list, then quiet.
+        app.handle_msg(Msg::Listed(Ok(vec![])));
+        assert_eq!(refreshes(&mut app), 1);
+        app.handle_msg(Msg::Listed(Ok(vec![])));
+        assert_eq!(refreshes(&mut app), 0);
     }
 }
