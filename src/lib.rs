@@ -8,6 +8,7 @@ pub mod geo;
 pub mod intake;
 pub mod kb;
 pub mod paths;
+pub mod server;
 pub mod sla;
 pub mod store;
 pub mod text;

@@ -2,6 +2,8 @@
 
 mod intake;
 mod kb;
+mod serve;
+mod simulate;
 mod ticket;
 
 use std::io::Read;
@@ -33,6 +35,12 @@ pub struct Cli {
     /// Keymap to start from: default or vim (a user keymap.toml overrides it)
     #[arg(long, value_name = "NAME", default_value = "default")]
     pub keymap: String,
+    /// Ticket server (http://HOST:PORT) instead of the local file; also `store` in config.toml
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+    /// Bearer token for --store (from `hotline token create`); also `token` in config.toml
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -51,6 +59,16 @@ pub enum Command {
     /// Time limits (Art. 16): compute a deadline
     #[command(subcommand)]
     Sla(SlaCommand),
+    /// Serve the ticket store over HTTP (prints the bound address, e.g. http://127.0.0.1:8345)
+    Serve {
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8345")]
+        listen: std::net::SocketAddr,
+    },
+    /// Access tokens for `hotline serve`
+    #[command(subcommand)]
+    Token(serve::TokenCommand),
+    /// Load test: many simulated agents against a fresh local server, and the SQLite ceiling
+    Simulate(simulate::SimulateArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -96,11 +114,15 @@ fn run(cli: Cli) -> Result<()> {
     );
     match cli.command {
         None => crate::tui::run(crate::tui::Options {
+            remote: serve::remote(cli.store, cli.token)?,
             data_dir,
             kb_dir: cli.kb.clone(),
             actor,
             keymap: cli.keymap,
         }),
+        Some(Command::Serve { listen }) => serve::serve(listen, &data_dir),
+        Some(Command::Token(cmd)) => serve::token(cmd, &data_dir, &cli.role),
+        Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::Ticket(cmd)) => ticket::run(cmd, &data_dir, &actor),
         Some(Command::Intake(cmd)) => intake::run(cmd, explicit_dir.as_deref()),
         Some(Command::Kb(cmd)) => kb::run(cmd, cli.kb.as_deref()),

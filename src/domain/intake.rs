@@ -103,7 +103,7 @@ pub struct Assessment {
 
 /// An earlier ticket offered to the 11(4) repeat check (the store selects them:
 /// same phone or same address, created within the configured window).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prior {
     pub id: String,
     pub phone: String,

@@ -64,6 +64,12 @@ impl Action {
         }
     }
 
+    /// Whether `role` may ever take this action, whatever the ticket's state (the server
+    /// answers 403 when not, 409 when only the state forbids it).
+    pub fn allowed_for(self, role: &Role) -> bool {
+        role_may(role, self)
+    }
+
     /// Unit actions are recorded by the unit itself.
     fn by_unit(self) -> bool {
         matches!(

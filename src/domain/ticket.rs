@@ -41,6 +41,16 @@ impl TicketId {
         Self(format!("HH{}-{seq:06}", day.format("%Y%m%d")))
     }
 
+    /// A provisional id for a call recorded offline, before the server numbers it:
+    /// `L` in place of the sequence's first digit, so it never equals a real id.
+    pub fn provisional(day: NaiveDate, seq: u32) -> Self {
+        Self(format!("HH{}-L{:05}", day.format("%Y%m%d"), seq % 100_000))
+    }
+
+    pub fn is_provisional(&self) -> bool {
+        self.0.as_bytes()[11] == b'L'
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -53,7 +63,10 @@ impl TryFrom<String> for TicketId {
             && s.starts_with("HH")
             && s.as_bytes()[10] == b'-'
             && NaiveDate::parse_from_str(&s[2..10], "%Y%m%d").is_ok()
-            && s[11..].bytes().all(|b| b.is_ascii_digit());
+            && s[11..]
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| b.is_ascii_digit() || (i == 0 && b == b'L'));
         if ok {
             Ok(Self(s))
         } else {
@@ -446,10 +459,16 @@ mod tests {
         let id = TicketId::new(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(), 123);
         assert_eq!(id.as_str(), "HH20261128-000123");
         assert_eq!("hh20261128-000123".parse::<TicketId>().unwrap(), id);
+        assert!(!id.is_provisional());
+        let local = TicketId::provisional(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(), 7);
+        assert_eq!(local.as_str(), "HH20261128-L00007");
+        assert!(local.is_provisional());
+        assert_eq!("hh20261128-l00007".parse::<TicketId>().unwrap(), local);
         for bad in [
             "HH2026112-000123",
             "HH20261328-000123",
             "XX20261128-000123",
+            "HH20261128-00L123",
             "",
         ] {
             assert!(bad.parse::<TicketId>().is_err(), "{bad}");

@@ -32,6 +32,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_phone ON tickets (phone, created_at);
     CREATE INDEX tickets_address ON tickets (address, created_at);
     CREATE INDEX tickets_status ON tickets (status, updated_at);",
+    // 3: idempotency keys of writes through the server: a repeated key returns the ticket
+    // as that write left it (its id and the version it produced).
+    "CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        ticket_id TEXT NOT NULL REFERENCES tickets(id),
+        version INTEGER NOT NULL
+    );",
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -1,9 +1,12 @@
 //! Ticket storage behind one trait, so the console works the same on the local SQLite
-//! file and (later) on a remote server. Calls block: the console runs them off the
+//! file and on a remote `hotline serve`. Calls block: the console runs them off the
 //! render path (`spawn_blocking`).
 
 mod migrations;
+mod outbox;
+mod remote;
 mod sqlite;
+pub mod wire;
 
 use chrono::{DateTime, FixedOffset};
 
@@ -11,7 +14,8 @@ use crate::domain::{
     Actor, DomainError, EventKind, Intake, Location, Prior, Status, Ticket, TicketId, TicketSummary,
 };
 
-pub use sqlite::SqliteStore;
+pub use remote::{RemoteStore, SyncStatus};
+pub use sqlite::{LoggedEvent, Page, SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -25,6 +29,21 @@ pub enum StoreError {
     },
     #[error(transparent)]
     Domain(#[from] DomainError),
+    #[error("幂等键 {key} 已用于工单 {used_for}，不能再用于 {requested}")]
+    KeyReused {
+        key: String,
+        used_for: String,
+        requested: String,
+    },
+    /// The server refused the request (4xx/5xx), with its JSON error.
+    #[error("服务器拒绝（{status} {code}）：{message}")]
+    Remote {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("无法连接工单服务器：{0}")]
+    Offline(String),
     #[error("数据库错误：{0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("数据库中的记录无法解析：{0}")]
@@ -47,6 +66,28 @@ pub struct NewTicket {
     pub intake: Intake,
     pub location: Location,
     pub then: Vec<EventKind>,
+}
+
+impl NewTicket {
+    /// The ticket these events make under `id`, checked step by step.
+    pub fn into_ticket(self, id: TicketId) -> Result<Ticket, DomainError> {
+        let kinds = std::iter::once(EventKind::Created {
+            intake: Box::new(self.intake),
+            location: self.location,
+        })
+        .chain(self.then);
+        let events = kinds
+            .enumerate()
+            .map(|(i, kind)| crate::domain::Event {
+                seq: i as u32 + 1,
+                at: self.at,
+                actor: self.actor.name.clone(),
+                role: self.actor.role.clone(),
+                kind,
+            })
+            .collect();
+        Ticket::from_events(id, events)
+    }
 }
 
 /// Which tickets a list shows, newest first.

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::migrations::{LATEST, migrate_to};
 use super::{ListFilter, NewTicket, StoreError, TicketStore};
@@ -58,12 +58,12 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 fn next_id(tx: &Transaction, at: DateTime<FixedOffset>) -> Result<TicketId, StoreError> {
     let day = at.with_timezone(&shanghai()).date_naive();
     let key = day.format("%Y%m%d").to_string();
-    let last: u32 = tx.query_row(
-        "INSERT INTO id_seq (day, last) VALUES (?1, 1)
-         ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
-        params![key],
-        |r| r.get(0),
-    )?;
+    let last: u32 = tx
+        .prepare_cached(
+            "INSERT INTO id_seq (day, last) VALUES (?1, 1)
+             ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+        )?
+        .query_row(params![key], |r| r.get(0))?;
     Ok(TicketId::new(day, last))
 }
 
@@ -77,16 +77,16 @@ fn load_events(conn: &Connection, id: &TicketId) -> Result<Vec<Event>, StoreErro
 
 fn insert_event(tx: &Transaction, id: &TicketId, event: &Event) -> Result<(), StoreError> {
     let body = serde_json::to_string(event).map_err(corrupt)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO events (ticket_id, seq, at, actor, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            id.as_str(),
-            event.seq,
-            event.at.to_rfc3339(),
-            event.actor,
-            body
-        ],
-    )?;
+    )?
+    .execute(params![
+        id.as_str(),
+        event.seq,
+        event.at.to_rfc3339(),
+        event.actor,
+        body
+    ])?;
     Ok(())
 }
 
@@ -94,56 +94,209 @@ fn insert_event(tx: &Transaction, id: &TicketId, event: &Event) -> Result<(), St
 fn save_projection(tx: &Transaction, ticket: &Ticket) -> Result<(), StoreError> {
     let summary = serde_json::to_string(&ticket.summary()).map_err(corrupt)?;
     let status = serde_json::to_value(ticket.status).map_err(corrupt)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO tickets (id, created_at, updated_at, status, version, phone, address, summary)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (id) DO UPDATE SET updated_at = ?3, status = ?4, version = ?5, summary = ?8",
-        params![
-            ticket.id.as_str(),
-            ticket.created_at.to_rfc3339(),
-            ticket.updated_at.to_rfc3339(),
-            status.as_str(),
-            ticket.version,
-            ticket.caller.phone,
-            ticket.location.address,
-            summary
-        ],
-    )?;
+    )?
+    .execute(params![
+        ticket.id.as_str(),
+        ticket.created_at.to_rfc3339(),
+        ticket.updated_at.to_rfc3339(),
+        status.as_str(),
+        ticket.version,
+        ticket.caller.phone,
+        ticket.location.address,
+        summary
+    ])?;
     Ok(())
 }
 
-impl TicketStore for SqliteStore {
-    fn create(&self, new: NewTicket) -> Result<Ticket, StoreError> {
+/// The ticket as the write under `key` left it, if that key was used before.
+fn repeated(
+    tx: &Transaction,
+    key: Option<&str>,
+    requested: Option<&TicketId>,
+) -> Result<Option<Ticket>, StoreError> {
+    let Some(key) = key else { return Ok(None) };
+    let found: Option<(String, u32)> = tx
+        .prepare_cached("SELECT ticket_id, version FROM idempotency WHERE key = ?1")?
+        .query_row(params![key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((id, version)) = found else {
+        return Ok(None);
+    };
+    if let Some(requested) = requested
+        && requested.as_str() != id
+    {
+        return Err(StoreError::KeyReused {
+            key: key.to_string(),
+            used_for: id,
+            requested: requested.to_string(),
+        });
+    }
+    let id: TicketId = id.parse()?;
+    let mut events = load_events(tx, &id)?;
+    events.truncate(version as usize);
+    Ok(Some(Ticket::from_events(id, events)?))
+}
+
+fn remember(tx: &Transaction, key: Option<&str>, ticket: &Ticket) -> Result<(), StoreError> {
+    if let Some(key) = key {
+        tx.prepare_cached("INSERT INTO idempotency (key, ticket_id, version) VALUES (?1, ?2, ?3)")?
+            .execute(params![key, ticket.id.as_str(), ticket.version])?;
+    }
+    Ok(())
+}
+
+/// One event as the server's live stream carries it: its global position (the stream's
+/// resume point) and the ticket's current masked summary.
+#[derive(Debug, Clone)]
+pub struct LoggedEvent {
+    pub id: i64,
+    pub event: Event,
+    pub summary: TicketSummary,
+}
+
+/// A page of a queue: a list filter, optionally one unit's tickets only, from `offset`.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub filter: ListFilter,
+    pub offset: usize,
+}
+
+impl SqliteStore {
+    /// [`TicketStore::create`] under an idempotency key: a repeat returns the first
+    /// result and records nothing.
+    pub fn create_once(&self, key: &str, new: NewTicket) -> Result<Ticket, StoreError> {
+        self.create_keyed(Some(key), new)
+    }
+
+    /// [`TicketStore::append`] under an idempotency key, like [`Self::create_once`].
+    pub fn append_once(
+        &self,
+        key: &str,
+        id: &TicketId,
+        expected_version: u32,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+        kind: EventKind,
+    ) -> Result<Ticket, StoreError> {
+        self.append_keyed(Some(key), id, expected_version, at, actor, kind)
+    }
+
+    pub fn page(&self, page: &Page) -> Result<Vec<TicketSummary>, StoreError> {
+        let conn = self.lock();
+        let statuses: Vec<String> = page
+            .filter
+            .statuses
+            .iter()
+            .map(|s| serde_json::to_value(s).map(|v| v.as_str().unwrap_or_default().to_string()))
+            .collect::<Result<_, _>>()
+            .map_err(corrupt)?;
+        let limit = if page.filter.limit == 0 {
+            -1
+        } else {
+            page.filter.limit as i64
+        };
+        let mut stmt = conn.prepare_cached(
+            "SELECT summary FROM tickets
+             WHERE (?1 = '[]' OR status IN (SELECT value FROM json_each(?1)))
+               AND (?2 IS NULL OR EXISTS
+                    (SELECT 1 FROM json_each(summary, '$.units') WHERE value = ?2))
+               AND (?5 = 0 OR json_extract(summary, '$.extension_pending') = 1)
+             ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4",
+        )?;
+        let wanted = serde_json::to_string(&statuses).map_err(corrupt)?;
+        let f = &page.filter;
+        let rows = stmt.query_map(
+            params![
+                wanted,
+                f.unit,
+                limit,
+                page.offset as i64,
+                f.extension_pending
+            ],
+            |r| r.get::<_, String>(0),
+        )?;
+        rows.map(|s| serde_json::from_str(&s?).map_err(corrupt))
+            .collect()
+    }
+
+    /// Events after position `after`, oldest first, at most `limit`.
+    pub fn events_since(&self, after: i64, limit: usize) -> Result<Vec<LoggedEvent>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(
+            "SELECT e.id, e.body, t.summary FROM events e JOIN tickets t ON t.id = e.ticket_id
+             WHERE e.id > ?1 ORDER BY e.id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![after, limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, body, summary) = row?;
+            Ok(LoggedEvent {
+                id,
+                event: serde_json::from_str(&body).map_err(corrupt)?,
+                summary: serde_json::from_str(&summary).map_err(corrupt)?,
+            })
+        })
+        .collect()
+    }
+
+    /// The position of the newest event (0 when there is none).
+    pub fn last_event_id(&self) -> Result<i64, StoreError> {
+        let conn = self.lock();
+        Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0))?)
+    }
+
+    /// How many tickets are in each status (statuses with none are left out).
+    pub fn status_counts(&self) -> Result<Vec<(Status, u64)>, StoreError> {
+        let conn = self.lock();
+        let mut stmt =
+            conn.prepare_cached("SELECT status, count(*) FROM tickets GROUP BY status")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
+        rows.map(|row| {
+            let (status, n) = row?;
+            let status =
+                serde_json::from_value(serde_json::Value::String(status)).map_err(corrupt)?;
+            Ok((status, n))
+        })
+        .collect()
+    }
+
+    /// Fold the write-ahead log into the database file (at shutdown).
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let conn = self.lock();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    fn create_keyed(&self, key: Option<&str>, new: NewTicket) -> Result<Ticket, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
+        if let Some(first) = repeated(&tx, key, None)? {
+            return Ok(first);
+        }
         let id = next_id(&tx, new.at)?;
-        let kinds = std::iter::once(EventKind::Created {
-            intake: Box::new(new.intake),
-            location: new.location,
-        })
-        .chain(new.then);
-        let events: Vec<Event> = kinds
-            .enumerate()
-            .map(|(i, kind)| Event {
-                seq: i as u32 + 1,
-                at: new.at,
-                actor: new.actor.name.clone(),
-                role: new.actor.role.clone(),
-                kind,
-            })
-            .collect();
-        let ticket = Ticket::from_events(id.clone(), events)?;
+        let ticket = new.into_ticket(id.clone())?;
         // The projection row goes first: events reference it.
         save_projection(&tx, &ticket)?;
         for event in &ticket.history {
             insert_event(&tx, &id, event)?;
         }
+        remember(&tx, key, &ticket)?;
         tx.commit()?;
         Ok(ticket)
     }
 
-    fn append(
+    fn append_keyed(
         &self,
+        key: Option<&str>,
         id: &TicketId,
         expected_version: u32,
         at: DateTime<FixedOffset>,
@@ -152,6 +305,9 @@ impl TicketStore for SqliteStore {
     ) -> Result<Ticket, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
+        if let Some(first) = repeated(&tx, key, Some(id))? {
+            return Ok(first);
+        }
         let events = load_events(&tx, id)?;
         if events.is_empty() {
             return Err(StoreError::NotFound(id.to_string()));
@@ -174,8 +330,26 @@ impl TicketStore for SqliteStore {
         ticket.apply(event.clone())?;
         insert_event(&tx, id, &event)?;
         save_projection(&tx, &ticket)?;
+        remember(&tx, key, &ticket)?;
         tx.commit()?;
         Ok(ticket)
+    }
+}
+
+impl TicketStore for SqliteStore {
+    fn create(&self, new: NewTicket) -> Result<Ticket, StoreError> {
+        self.create_keyed(None, new)
+    }
+
+    fn append(
+        &self,
+        id: &TicketId,
+        expected_version: u32,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+        kind: EventKind,
+    ) -> Result<Ticket, StoreError> {
+        self.append_keyed(None, id, expected_version, at, actor, kind)
     }
 
     fn get(&self, id: &TicketId) -> Result<Ticket, StoreError> {
@@ -188,33 +362,10 @@ impl TicketStore for SqliteStore {
     }
 
     fn list(&self, filter: &ListFilter) -> Result<Vec<TicketSummary>, StoreError> {
-        let conn = self.lock();
-        let statuses: Vec<String> = filter
-            .statuses
-            .iter()
-            .map(|s| serde_json::to_value(s).map(|v| v.as_str().unwrap_or_default().to_string()))
-            .collect::<Result<_, _>>()
-            .map_err(corrupt)?;
-        let limit = if filter.limit == 0 {
-            -1
-        } else {
-            filter.limit as i64
-        };
-        let mut stmt = conn.prepare_cached(
-            "SELECT summary FROM tickets
-             WHERE (?1 = '[]' OR status IN (SELECT value FROM json_each(?1)))
-               AND (?3 IS NULL OR EXISTS
-                    (SELECT 1 FROM json_each(summary, '$.units') WHERE value = ?3))
-               AND (?4 = 0 OR json_extract(summary, '$.extension_pending') = 1)
-             ORDER BY created_at DESC, id DESC LIMIT ?2",
-        )?;
-        let wanted = serde_json::to_string(&statuses).map_err(corrupt)?;
-        let rows = stmt.query_map(
-            params![wanted, limit, filter.unit, filter.extension_pending],
-            |r| r.get::<_, String>(0),
-        )?;
-        rows.map(|s| serde_json::from_str(&s?).map_err(corrupt))
-            .collect()
+        self.page(&Page {
+            filter: filter.clone(),
+            offset: 0,
+        })
     }
 
     fn priors(
@@ -483,6 +634,109 @@ mod tests {
         assert_eq!(count(&conn, "tickets"), 0);
         assert_eq!(count(&conn, "events"), 0);
         assert_eq!(count(&conn, "id_seq"), 0);
+    }
+
+    #[test]
+    fn repeated_keys_return_the_first_result_and_write_nothing() {
+        let store = memory();
+        let a = store
+            .create_once("k1", new_ticket("13900000001", "2026-11-28T09:00:00+08:00"))
+            .unwrap();
+        let again = store
+            .create_once("k1", new_ticket("13900000002", "2026-11-28T10:00:00+08:00"))
+            .unwrap();
+        assert_eq!(again, a);
+        assert_eq!(count(&store.lock(), "tickets"), 1);
+
+        let office = Actor::new("值班长", Role::Supervisor);
+        let dispatch = EventKind::Dispatched {
+            lead: "C-WATER".into(),
+            assisting: vec![],
+            time_class: crate::domain::TimeClass::Utility,
+            deadline: at("2026-11-29T09:00:00+08:00"),
+            reason: "测试".into(),
+            volunteer_consent: false,
+        };
+        let sent = store
+            .append_once("k2", &a.id, 2, a.created_at, &office, dispatch.clone())
+            .unwrap();
+        assert_eq!(sent.version, 3);
+        // A resend after the ticket moved on still answers with the first result.
+        let unit = Actor::new("水务", Role::Unit("C-WATER".into()));
+        let signed = EventKind::Signed {
+            unit: "C-WATER".into(),
+        };
+        store
+            .append_once("k3", &a.id, 3, a.created_at, &unit, signed)
+            .unwrap();
+        let resent = store
+            .append_once("k2", &a.id, 2, a.created_at, &office, dispatch.clone())
+            .unwrap();
+        assert_eq!(resent, sent);
+        assert_eq!(store.get(&a.id).unwrap().version, 4);
+        let other = store
+            .create(new_ticket("13900000003", "2026-11-28T11:00:00+08:00"))
+            .unwrap();
+        let err = store
+            .append_once("k2", &other.id, 2, a.created_at, &office, dispatch)
+            .unwrap_err();
+        assert!(matches!(err, StoreError::KeyReused { .. }), "{err}");
+    }
+
+    #[test]
+    fn pages_filter_by_unit_and_events_come_in_order() {
+        let store = memory();
+        let a = store
+            .create(new_ticket("13900000001", "2026-11-28T09:00:00+08:00"))
+            .unwrap();
+        store
+            .create(new_ticket("13900000002", "2026-11-28T10:00:00+08:00"))
+            .unwrap();
+        let office = Actor::new("值班长", Role::Supervisor);
+        store
+            .append(
+                &a.id,
+                2,
+                a.created_at,
+                &office,
+                EventKind::Dispatched {
+                    lead: "C-WATER".into(),
+                    assisting: vec![],
+                    time_class: crate::domain::TimeClass::Utility,
+                    deadline: at("2026-11-29T09:00:00+08:00"),
+                    reason: "测试".into(),
+                    volunteer_consent: false,
+                },
+            )
+            .unwrap();
+        let page = |unit: Option<&str>, offset| {
+            store
+                .page(&Page {
+                    filter: ListFilter {
+                        unit: unit.map(str::to_string),
+                        ..ListFilter::default()
+                    },
+                    offset,
+                })
+                .unwrap()
+        };
+        assert_eq!(page(None, 0).len(), 2);
+        assert_eq!(page(None, 1).len(), 1);
+        let water = page(Some("C-WATER"), 0);
+        assert_eq!(water.len(), 1);
+        assert_eq!(water[0].id, a.id);
+        assert!(page(Some("C-GAS"), 0).is_empty());
+
+        let all = store.events_since(0, 100).unwrap();
+        assert_eq!(all.len(), 5);
+        assert!(all.windows(2).all(|w| w[0].id < w[1].id));
+        assert_eq!(store.last_event_id().unwrap(), all[4].id);
+        let tail = store.events_since(all[2].id, 100).unwrap();
+        assert_eq!(tail.len(), 2);
+        assert_eq!(tail[1].event.seq, 3);
+        let counts = store.status_counts().unwrap();
+        assert!(counts.contains(&(Status::Accepted, 1)));
+        assert!(counts.contains(&(Status::Dispatched, 1)));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::domain::{
 };
 use crate::intake::RuleSet;
 use crate::kb::Hit;
-use crate::store::{ListFilter, NewTicket};
+use crate::store::{ListFilter, NewTicket, SyncStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -75,6 +75,10 @@ pub enum Msg {
     /// The knowledge base finished loading; the count of problems found in its files.
     KbLoaded(Result<(Arc<KbBase>, usize), String>),
     Hits(u64, Vec<Hit>),
+    /// The remote store's connection or outbox changed.
+    Sync(SyncStatus),
+    /// Another seat changed a ticket (from the server's live stream).
+    Changed,
 }
 
 /// The queue views: what each role works through (Art. 15-24).
@@ -171,6 +175,12 @@ pub struct App {
     pub quit: bool,
     priors: Vec<Prior>,
     priors_key: Option<(String, Option<String>)>,
+    /// Connection and outbox of the remote store; None on the local file.
+    pub sync: Option<SyncStatus>,
+    /// A queue refresh is on its way; further stream changes only mark it stale, so a
+    /// busy floor costs each console one list at a time.
+    listing: bool,
+    stale: bool,
     draft_dirty: bool,
     effects: Vec<Effect>,
 }
@@ -209,6 +219,9 @@ impl App {
             quit: false,
             priors: Vec::new(),
             priors_key: None,
+            sync: None,
+            listing: false,
+            stale: false,
             draft_dirty: false,
             effects: Vec::new(),
         };
@@ -708,7 +721,23 @@ impl App {
         }
     }
 
+    /// Another seat changed something: refresh, but only one list at a time.
+    fn refresh_for_stream(&mut self) {
+        if self.listing {
+            self.stale = true;
+        } else {
+            self.listing = true;
+            self.refresh();
+        }
+    }
+
     pub fn handle_msg(&mut self, msg: Msg) {
+        if let Msg::Listed(_) = msg {
+            self.listing = false;
+            if std::mem::take(&mut self.stale) {
+                self.refresh_for_stream();
+            }
+        }
         match msg {
             Msg::Listed(Ok(items)) => {
                 self.queue.selected = self.queue.selected.min(items.len().saturating_sub(1));
@@ -722,10 +751,17 @@ impl App {
                 self.draft_dirty = false;
                 self.effects.push(Effect::SaveDraft(None));
                 self.refresh();
-                self.notify(
-                    Level::Info,
-                    format!("已生成工单 {}（{}）", ticket.id, ticket.status.label()),
-                );
+                if ticket.id.is_provisional() {
+                    self.notify(
+                        Level::Warn,
+                        format!("已暂存工单 {}（离线，恢复连接后自动同步）", ticket.id),
+                    );
+                } else {
+                    self.notify(
+                        Level::Info,
+                        format!("已生成工单 {}（{}）", ticket.id, ticket.status.label()),
+                    );
+                }
             }
             Msg::Created(Err(e)) => {
                 // The form still holds every value: nothing is lost.
@@ -780,6 +816,43 @@ impl App {
             Msg::Listed(Err(e)) | Msg::Loaded(Err(e)) => self.notify(Level::Error, e),
             Msg::DraftSaved(Err(e)) => self.notify(Level::Warn, format!("草稿保存失败：{e}")),
             Msg::DraftSaved(Ok(())) => {}
+            Msg::Sync(status) => {
+                // Sent tickets get their real ids: show them.
+                if self.sync.is_some_and(|s| s.pending > status.pending) {
+                    self.refresh();
+                }
+                self.sync = Some(status);
+            }
+            Msg::Changed => self.refresh_for_stream(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+
+    fn refreshes(app: &mut App) -> usize {
+        app.take_effects()
+            .iter()
+            .filter(|e| matches!(e, Effect::Refresh(_)))
+            .count()
+    }
+
+    #[test]
+    fn stream_changes_coalesce_into_one_list_at_a_time() {
+        let (keymap, _) = Keymap::load("default", None);
+        let mut app = App::new(keymap, Actor::new("坐席01", Role::Agent));
+        app.take_effects();
+        for _ in 0..50 {
+            app.handle_msg(Msg::Changed);
+        }
+        assert_eq!(refreshes(&mut app), 1);
+        // Changes arrived while listing: one more list, then quiet.
+        app.handle_msg(Msg::Listed(Ok(vec![])));
+        assert_eq!(refreshes(&mut app), 1);
+        app.handle_msg(Msg::Listed(Ok(vec![])));
+        assert_eq!(refreshes(&mut app), 0);
     }
 }

@@ -28,6 +28,15 @@ pub struct Options {
     pub kb_dir: Option<PathBuf>,
     pub actor: Actor,
     pub keymap: String,
+    /// Work against `hotline serve` instead of the local file.
+    pub remote: Option<Remote>,
+}
+
+/// A ticket server and the token to use it with.
+#[derive(Debug, Clone)]
+pub struct Remote {
+    pub url: String,
+    pub token: String,
 }
 
 /// A ticket as text: header, caller, content and timeline. `reveal` shows the caller's

@@ -17,16 +17,27 @@ use super::keymap::Keymap;
 use super::{Options, terminal, view};
 use crate::domain::Actor;
 use crate::intake::RuleSet;
-use crate::store::{SqliteStore, TicketStore};
+use crate::store::{RemoteStore, SqliteStore, TicketStore};
 
 const DRAFT_FILE: &str = "draft.json";
 
 pub fn run(opts: Options) -> Result<()> {
+    // The HTTP client blocks: build it, and drop it, outside the async runtime.
+    let remote = match &opts.remote {
+        Some(r) => Some(Arc::new(
+            RemoteStore::open(&r.url, &r.token, &opts.data_dir)
+                .with_context(|| format!("无法使用工单服务器 {}", r.url))?,
+        )),
+        None => None,
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    rt.block_on(run_async(opts))
+    let result = rt.block_on(run_async(opts, remote.clone()));
+    drop(rt);
+    drop(remote);
+    result
 }
 
 fn load_draft(path: &Path) -> Option<Draft> {
@@ -34,12 +45,15 @@ fn load_draft(path: &Path) -> Option<Draft> {
     serde_json::from_str(&text).ok()
 }
 
-async fn run_async(opts: Options) -> Result<()> {
+async fn run_async(opts: Options, remote: Option<Arc<RemoteStore>>) -> Result<()> {
     // Open the store before taking over the terminal, so a failure prints plainly.
-    let store: Arc<dyn TicketStore> = Arc::new(
-        SqliteStore::open_dir(&opts.data_dir)
-            .with_context(|| format!("无法打开数据目录 {}", opts.data_dir.display()))?,
-    );
+    let store: Arc<dyn TicketStore> = match &remote {
+        Some(r) => r.clone(),
+        None => Arc::new(
+            SqliteStore::open_dir(&opts.data_dir)
+                .with_context(|| format!("无法打开数据目录 {}", opts.data_dir.display()))?,
+        ),
+    };
     let user_keymap = crate::paths::config_dir().map(|d| d.join("keymap.toml"));
     let (keymap, warning) = Keymap::load(&opts.keymap, user_keymap.as_deref());
     let draft_path = opts.data_dir.join(DRAFT_FILE);
@@ -60,6 +74,16 @@ async fn run_async(opts: Options) -> Result<()> {
     tokio::task::spawn_blocking(move || {
         let _ = kb_tx.send(Msg::KbLoaded(load_kb(kb_dir.as_deref())));
     });
+    if let Some(r) = &remote {
+        let status = tx.clone();
+        r.on_status(move |s| {
+            let _ = status.send(Msg::Sync(s));
+        });
+        let changed = tx.clone();
+        r.follow(move || {
+            let _ = changed.send(Msg::Changed);
+        });
+    }
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {

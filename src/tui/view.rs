@@ -552,6 +552,22 @@ fn hints(app: &App) -> String {
 
 fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let mut spans = Vec::new();
+    if let Some(s) = app.sync {
+        let mut text = match (s.online, s.pending) {
+            (false, n) => format!("离线 · {n} 条待同步"),
+            (true, 0) => String::new(),
+            (true, n) => format!("同步中 · {n} 条待同步"),
+        };
+        if s.failed > 0 {
+            text.push_str(&format!(" · {} 条被服务器拒绝", s.failed));
+        }
+        if !text.is_empty() {
+            spans.push(Span::styled(
+                format!("{text}  "),
+                Style::new().fg(Color::Yellow),
+            ));
+        }
+    }
     if let Some(n) = &app.notice {
         let style = match n.level {
             Level::Info => Style::new().fg(Color::Green),
