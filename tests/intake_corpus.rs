@@ -6,8 +6,6 @@ use hotline::intake::RuleSet;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// Held-out accuracy 119/120 (0.992) after the generalisation pass, minus 0.03.
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
@@ -131,15 +129,17 @@ fn corpus_accuracy() {
     assert!(accuracy >= 0.95, "accuracy {accuracy:.3} < 0.95");
 }
 
-/// Sets labelled from the regulation alone by people who never saw the rules. The first
-/// was later read while reworking the rules, so only the newest is an honest measure; each
-/// floor sits a little under the figure recorded in BENCHMARKS.md, as a regression guard.
+/// Sets labelled from the regulation alone by people who never saw the rules. Sets 1 and 2
+/// were later read while reworking the rules (set 1: 88/120 fresh; set 2: 111/150 fresh), so
+/// they now only guard against regressions. Set 3 has never been read by anyone tuning the
+/// rules: it is the honest measure (133/160 = 0.831, emergencies 26/32, recorded in
+/// BENCHMARKS.md). Each floor sits a little under the recorded score.
 #[test]
 fn heldout_accuracy() {
     for (name, jsonl, floor) in [
         ("heldout", include_str!("data/intake_heldout.jsonl"), 0.96),
-        ("heldout2", include_str!("data/intake_heldout2.jsonl"), 0.70),
-        ("heldout3", include_str!("data/intake_heldout3.jsonl"), 0.68),
+        ("heldout2", include_str!("data/intake_heldout2.jsonl"), 0.97),
+        ("heldout3", include_str!("data/intake_heldout3.jsonl"), 0.80),
     ] {
         let s = score(name, &cases(jsonl));
         let accuracy = s.right as f64 / s.total as f64;

@@ -16,8 +16,12 @@ pub struct Places {
     pub travel_prefixes: Vec<String>,
     /// A Hohhot name followed by one of these is where the caller comes from (呼市人在北京打工).
     pub origin_suffixes: Vec<String>,
-    /// A Hohhot name after one of these addresses the hotline's city (你们呼市能管不).
-    pub addressee_prefixes: Vec<String>,
+    /// A Hohhot name after one of these is the city addressed (你们呼市能管不) or where the caller
+    /// stays (我在呼市住，我妈在包头…), not where the matter is.
+    pub person_prefixes: Vec<String>,
+    /// A name followed by one of these is where the matter is, even after a person prefix
+    /// (我在赛罕区的房子).
+    pub matter_suffixes: Vec<String>,
     /// `{place}` is replaced by the name found.
     pub message: String,
 }
@@ -54,18 +58,23 @@ impl Places {
         })
     }
 
-    /// Whether a Hohhot name in `text` names a place, not the caller's origin or the city addressed.
+    /// Whether a Hohhot name in `text` names a place, not the caller's origin or whereabouts or
+    /// the city addressed.
     fn names_local_place(&self, text: &str, divisions: &Divisions) -> bool {
         divisions.local_spans(text).iter().any(|&(start, end)| {
             let origin = self
                 .origin_suffixes
                 .iter()
                 .any(|s| text[end..].starts_with(s.as_str()));
-            let addressee = self
-                .addressee_prefixes
+            let person = self
+                .person_prefixes
                 .iter()
-                .any(|p| text[..start].ends_with(p.as_str()));
-            !(origin || addressee)
+                .any(|p| text[..start].ends_with(p.as_str()))
+                && !self
+                    .matter_suffixes
+                    .iter()
+                    .any(|s| text[end..].starts_with(s.as_str()));
+            !(origin || person)
         })
     }
 

@@ -281,7 +281,7 @@ impl RuleSet {
                 &mut rule.unless,
                 &mut rule.without,
             ] {
-                *list = expand(list, &merged.sets).map_err(|s| invalid(format!("no set `{s}`")))?;
+                *list = expand(list, &merged.sets).map_err(invalid)?;
                 if let Some(bad) = list.iter().find(|t| t.split(SPAN).any(str::is_empty)) {
                     return Err(invalid(format!("empty word in term `{bad}`")));
                 }
@@ -316,14 +316,30 @@ fn set_once<T>(
     }
 }
 
-/// Replaces `@name` entries, and `@name` parts of collocations, by the named set.
+/// How deeply sets may name other sets (`victim` naming `@person`); deeper means a cycle.
+const MAX_NESTING: usize = 8;
+
+/// Replaces `@name` entries, and `@name` parts of collocations, by the named set, whose own
+/// entries may name further sets. The error says which set is missing or nests in a cycle.
 fn expand(list: &[String], sets: &HashMap<String, Vec<String>>) -> Result<Vec<String>, String> {
+    expand_nested(list, sets, 0)
+}
+
+fn expand_nested(
+    list: &[String],
+    sets: &HashMap<String, Vec<String>>,
+    depth: usize,
+) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for item in list {
         let mut combos = vec![String::new()];
         for (n, part) in item.split(SPAN).enumerate() {
             let words = match part.strip_prefix('@') {
-                Some(name) => sets.get(name).ok_or_else(|| name.to_owned())?.clone(),
+                Some(name) if depth < MAX_NESTING => {
+                    let set = sets.get(name).ok_or_else(|| format!("no set `{name}`"))?;
+                    expand_nested(set, sets, depth + 1)?
+                }
+                Some(name) => return Err(format!("set `{name}` nests too deeply (a cycle?)")),
                 None => vec![part.to_owned()],
             };
             combos = combos
@@ -400,6 +416,12 @@ mod tests {
         ]);
         let got = expand(&["@a…@b".to_owned(), "冒…烟".to_owned()], &sets).unwrap();
         assert_eq!(got, ["掉…河", "掉…湖", "落…河", "落…湖", "冒…烟"]);
+        let mut nested = sets.clone();
+        nested.insert("c".to_owned(), vec!["@b".to_owned(), "海…@a".to_owned()]);
+        let got = expand(&["@c".to_owned()], &nested).unwrap();
+        assert_eq!(got, ["河", "湖", "海…掉", "海…落"]);
+        nested.insert("loop".to_owned(), vec!["@loop".to_owned()]);
+        assert!(expand(&["@loop".to_owned()], &nested).is_err());
     }
 
     #[test]

@@ -65,11 +65,12 @@ impl<'a> Text<'a> {
         self.has(terms, Scope::default(), m)
     }
 
-    /// How many calendar years before `now` the latest four-digit year named (2016年) lies;
-    /// `None` when no year is named. The latest year is used so that a recent date always wins.
+    /// How many calendar years before `now` the most recent year named lies, from a four-digit
+    /// year (2016年) or a count of years back (八年前, 十几年前, 3年前); `None` when no year is
+    /// named. The most recent one is used so that a recent date always wins.
     pub fn years_ago(&self, now: DateTime<FixedOffset>) -> Option<i32> {
         let chars: Vec<char> = self.full.chars().collect();
-        let latest = chars
+        let absolute = chars
             .windows(6)
             .enumerate()
             .filter(|(i, w)| {
@@ -79,9 +80,53 @@ impl<'a> Text<'a> {
                     && matches!(w[..2], ['1', '9'] | ['2', '0'])
             })
             .filter_map(|(_, w)| w[..4].iter().collect::<String>().parse::<i32>().ok())
-            .max()?;
-        Some(now.year() - latest)
+            .map(|year| now.year() - year);
+        let relative = chars
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| *w == ['年', '前'])
+            .filter_map(|(i, _)| count_before(&chars[..i]));
+        absolute.chain(relative).min()
     }
+}
+
+/// The number written just before `年前`: up to two digits, or Chinese numerals where 几 counts
+/// as three (十几年前 is 13, 好几年前 3); `None` for anything else (半年前, 年前 = before New Year).
+fn count_before(before: &[char]) -> Option<i32> {
+    let digits = before
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if digits > 0 {
+        let n: String = before[before.len() - digits..].iter().collect();
+        return (digits <= 2).then(|| n.parse().ok()).flatten();
+    }
+    const DIGITS: &str = "零一二三四五六七八九";
+    let run = before
+        .iter()
+        .rev()
+        .take_while(|c| DIGITS.contains(**c) || matches!(c, '十' | '两' | '几' | '多' | '好'))
+        .count();
+    let (mut total, mut unit) = (0, None);
+    for &c in &before[before.len() - run..] {
+        match c {
+            '十' => {
+                total += unit.unwrap_or(1) * 10;
+                unit = None;
+            }
+            '几' => unit = Some(3),
+            '两' => unit = Some(2),
+            _ => {
+                unit = DIGITS
+                    .chars()
+                    .position(|n| n == c)
+                    .map(|d| d as i32)
+                    .or(unit)
+            }
+        }
+    }
+    Some(total + unit.unwrap_or(0)).filter(|n| *n > 0)
 }
 
 /// Whether `term` occurs un-negated in `clause` (a collocation's first part must be un-negated).
@@ -199,5 +244,11 @@ mod tests {
         assert_eq!(y("干了16年"), None);
         assert_eq!(y("12016年"), None);
         assert_eq!(y("欠了三个月"), None);
+        assert_eq!(y("八年前摔断了腿"), Some(8));
+        assert_eq!(y("十几年前的事"), Some(13));
+        assert_eq!(y("二十多年前"), Some(20));
+        assert_eq!(y("12年前，2024年又来"), Some(1));
+        assert_eq!(y("年前说好的，半年前又变了"), None);
+        assert_eq!(y("2016年前后"), Some(9));
     }
 }
