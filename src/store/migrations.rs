@@ -32,9 +32,38 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX tickets_phone ON tickets (phone, created_at);
     CREATE INDEX tickets_address ON tickets (address, created_at);
     CREATE INDEX tickets_status ON tickets (status, updated_at);",
+    // 3: one row of facts per ticket for metrics, reports and the wallboard (see facts.rs);
+    // times are Unix seconds so periods compare as numbers whatever the offset.
+    "CREATE TABLE ticket_facts (
+        id TEXT PRIMARY KEY REFERENCES tickets(id),
+        created INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        category TEXT,
+        district TEXT,
+        street TEXT,
+        status TEXT NOT NULL,
+        decision TEXT,
+        time_class TEXT,
+        lead TEXT,
+        dispatched INTEGER,
+        deadline INTEGER,
+        contacted INTEGER,
+        answered INTEGER,
+        called_back INTEGER,
+        resolved INTEGER,
+        rating TEXT,
+        returned INTEGER NOT NULL DEFAULT 0,
+        extension_pending INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX ticket_facts_created ON ticket_facts (created);
+    CREATE INDEX ticket_facts_status ON ticket_facts (status);",
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// The migration that added `ticket_facts` (backfilled from events when opened).
+pub const FACTS: i64 = 3;
 
 /// Bring the schema up to `target` (normally [`LATEST`]), each step in its own transaction.
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {

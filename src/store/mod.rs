@@ -2,6 +2,7 @@
 //! file and (later) on a remote server. Calls block: the console runs them off the
 //! render path (`spawn_blocking`).
 
+mod facts;
 mod migrations;
 mod sqlite;
 

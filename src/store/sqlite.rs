@@ -39,6 +39,9 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate_to(&mut conn, schema)?;
+        if schema >= super::migrations::FACTS {
+            super::facts::backfill(&mut conn)?;
+        }
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -67,7 +70,7 @@ fn next_id(tx: &Transaction, at: DateTime<FixedOffset>) -> Result<TicketId, Stor
     Ok(TicketId::new(day, last))
 }
 
-fn load_events(conn: &Connection, id: &TicketId) -> Result<Vec<Event>, StoreError> {
+pub(super) fn load_events(conn: &Connection, id: &TicketId) -> Result<Vec<Event>, StoreError> {
     let mut stmt =
         conn.prepare_cached("SELECT body FROM events WHERE ticket_id = ?1 ORDER BY seq")?;
     let rows = stmt.query_map(params![id.as_str()], |r| r.get::<_, String>(0))?;
@@ -109,7 +112,7 @@ fn save_projection(tx: &Transaction, ticket: &Ticket) -> Result<(), StoreError> 
             summary
         ],
     )?;
-    Ok(())
+    super::facts::save(tx, ticket)
 }
 
 impl TicketStore for SqliteStore {
