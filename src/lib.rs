@@ -2,6 +2,7 @@
 //! built on the city's regulation on handling hotline requests (接诉即办).
 
 pub mod cli;
+pub mod demo;
 pub mod dispatch;
 pub mod domain;
 pub mod geo;

@@ -1,5 +1,6 @@
 //! Command line: `hotline` opens the console; subcommands script the same operations.
 
+mod demo;
 mod intake;
 mod ticket;
 
@@ -44,6 +45,8 @@ pub enum Command {
     /// Time limits (Art. 16): compute a deadline
     #[command(subcommand)]
     Sla(SlaCommand),
+    /// Fill a new data directory with synthetic history (marked 演示数据); --live keeps it busy
+    Demo(demo::DemoArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -98,6 +101,7 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Sla(SlaCommand::Deadline { from, class, days })) => {
             sla_deadline(&from, class, days)
         }
+        Some(Command::Demo(args)) => demo::run(args, &data_dir),
     }
 }
 
