@@ -7,6 +7,7 @@ pub mod dispatch;
 pub mod domain;
 pub mod geo;
 pub mod intake;
+pub mod metrics;
 pub mod paths;
 pub mod sla;
 pub mod store;

@@ -2,6 +2,7 @@
 
 mod demo;
 mod intake;
+mod report;
 mod ticket;
 
 use std::io::Read;
@@ -47,6 +48,8 @@ pub enum Command {
     Sla(SlaCommand),
     /// Fill a new data directory with synthetic history (marked 演示数据); --live keeps it busy
     Demo(demo::DemoArgs),
+    /// The work report (Art. 29), or with --public the disclosure report (Art. 34)
+    Report(report::ReportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -102,6 +105,7 @@ fn run(cli: Cli) -> Result<()> {
             sla_deadline(&from, class, days)
         }
         Some(Command::Demo(args)) => demo::run(args, &data_dir),
+        Some(Command::Report(args)) => report::run(args, &data_dir),
     }
 }
 

@@ -52,12 +52,14 @@ fn answer_after(rng: &mut Rng, t: &Ticket, last: DateTime<FixedOffset>) -> Durat
 /// The response limit the demo aims at (the metric's own limit is configured in
 /// assets/metrics.toml); about one unit in ten is late.
 fn contact_after(rng: &mut Rng, t: &Ticket) -> Duration {
-    let urgent = matches!(t.time_class, Some(TimeClass::Urgent));
-    match (urgent, rng.chance(0.1)) {
-        (true, false) => minutes(rng, 3, 25),
-        (true, true) => minutes(rng, 40, 120),
-        (false, false) => minutes(rng, 10, 300),
-        (false, true) => minutes(rng, 1500, 3000),
+    let late = rng.chance(0.1);
+    match (t.time_class, late) {
+        (Some(TimeClass::Urgent), false) => minutes(rng, 3, 25),
+        (Some(TimeClass::Urgent), true) => minutes(rng, 40, 120),
+        (Some(TimeClass::Utility), false) => minutes(rng, 5, 100),
+        (Some(TimeClass::Utility), true) => minutes(rng, 150, 600),
+        (_, false) => minutes(rng, 10, 300),
+        (_, true) => minutes(rng, 1500, 3000),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::domain::{
     Actor, DomainError, EventKind, Intake, Location, Prior, Status, Ticket, TicketId, TicketSummary,
 };
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{DB_FILE, SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -12,6 +12,9 @@ use crate::domain::{
     Actor, Event, EventKind, Prior, Status, Ticket, TicketId, TicketSummary, shanghai,
 };
 
+/// The database file inside a data directory.
+pub const DB_FILE: &str = "hotline.db";
+
 pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
@@ -23,7 +26,7 @@ impl SqliteStore {
             path: dir.display().to_string(),
             source,
         })?;
-        Self::open(&dir.join("hotline.db"))
+        Self::open(&dir.join(DB_FILE))
     }
 
     pub fn open(path: &Path) -> Result<Self, StoreError> {
