@@ -13,4 +13,5 @@ pub mod sla;
 pub mod store;
 pub mod text;
 pub mod tui;
+pub mod wallboard;
 pub mod workflow;

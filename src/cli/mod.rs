@@ -50,6 +50,12 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// The work report (Art. 29), or with --public the disclosure report (Art. 34)
     Report(report::ReportArgs),
+    /// The shift supervisors' wallboard: tiles, live queue and charts
+    Wallboard {
+        /// Metric definitions, targets and thresholds instead of the built-in ones
+        #[arg(long, value_name = "FILE")]
+        metrics: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -106,6 +112,13 @@ fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Demo(args)) => demo::run(args, &data_dir),
         Some(Command::Report(args)) => report::run(args, &data_dir),
+        Some(Command::Wallboard { metrics }) => {
+            let config = match metrics {
+                Some(path) => crate::metrics::Config::load(&path)?,
+                None => crate::metrics::Config::embedded().clone(),
+            };
+            crate::wallboard::run(&data_dir, config)
+        }
     }
 }
 

@@ -6,7 +6,7 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 mod runtime;
-mod terminal;
+pub(crate) mod terminal;
 pub mod view;
 
 use std::fmt::Write;
