@@ -120,3 +120,48 @@ pub(super) fn backfill(conn: &mut Connection) -> Result<usize, StoreError> {
     tx.commit()?;
     Ok(missing.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::migrations::migrate_to;
+    use super::super::sqlite::SqliteStore;
+
+    #[test]
+    fn tickets_written_before_the_facts_table_are_backfilled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hotline.db");
+        // A database as a version-2 build wrote it: a ticket and its events, no facts.
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        migrate_to(&mut conn, 2).unwrap();
+        let created = serde_json::json!({
+            "seq": 1, "at": "2026-11-28T09:00:00+08:00", "actor": "坐席01", "role": "agent",
+            "type": "created",
+            "intake": {"caller": {"name": "王女士", "phone": "13900000001"}, "channel": "wechat",
+                       "kind": "help", "description": "路灯不亮"},
+            "location": {}
+        });
+        conn.execute_batch(
+            "INSERT INTO tickets (id, created_at, updated_at, status, version, phone, summary)
+             VALUES ('HH20261128-000001', '2026-11-28T09:00:00+08:00',
+                     '2026-11-28T09:00:00+08:00', 'new', 1, '13900000001', '{}');",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO events (ticket_id, seq, at, actor, body)
+             VALUES ('HH20261128-000001', 1, '2026-11-28T09:00:00+08:00', '坐席01', ?1)",
+            [created.to_string()],
+        )
+        .unwrap();
+        drop(conn);
+        drop(SqliteStore::open(&path).unwrap());
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let row: (String, String, i64) = conn
+            .query_row(
+                "SELECT status, channel, created FROM ticket_facts",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(row, ("new".into(), "wechat".into(), 1_795_827_600));
+    }
+}

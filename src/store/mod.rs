@@ -12,6 +12,7 @@ use crate::domain::{
     Actor, DomainError, EventKind, Intake, Location, Prior, Status, Ticket, TicketId, TicketSummary,
 };
 
+pub(crate) use facts::tag;
 pub use sqlite::{DB_FILE, SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
