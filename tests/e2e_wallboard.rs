@@ -109,3 +109,44 @@ fn wallboard_follows_the_store_freezes_and_opens_tickets() {
     let (ok, _) = board.wait_exit();
     assert!(ok);
 }
+
+/// "今日每小时来电（共 N）" → N.
+fn calls_today(screen: &str) -> Option<usize> {
+    let rest = &screen[screen.find("（共 ")? + "（共 ".len()..];
+    rest.chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+#[test]
+fn a_simulated_busy_hour_moves_the_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let hotline = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hotline"));
+        cmd.arg("--data-dir").arg(dir.path()).args(args);
+        cmd
+    };
+    let out = hotline(&["demo", "--days", "1", "--per-day", "20"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut board = Console::start(dir.path(), &["wallboard"], 120, 32);
+    board.wait_until("the first snapshot", |s| calls_today(s).is_some());
+    let screen = board.contents();
+    let (calls, queue) = (calls_today(&screen).unwrap(), queue_total(&screen));
+
+    let mut live = hotline(&["demo", "--live", "--rate", "300", "--speed", "60"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    board.wait_until("calls and queue to move", |s| {
+        calls_today(s).is_some_and(|n| n > calls + 3) && queue_total(s) != queue
+    });
+    live.kill().unwrap();
+    live.wait().unwrap();
+    board.send("q");
+    assert!(board.wait_exit().0);
+}

@@ -12,9 +12,9 @@ use std::path::Path;
 use chrono::{DateTime, Duration, FixedOffset};
 use rusqlite::{Connection, params};
 
-use crate::domain::{Status, Ticket, TicketId, TimeClass};
-use crate::metrics::{self, Config, Dimension, MetricsError, Period, Rates, Tally};
-use crate::store::{SqliteStore, StoreError, TicketStore};
+use crate::domain::{Label, Status, Ticket, TicketId, TimeClass};
+use crate::metrics::{self, Config, Dimension, MetricsError, Period, Rates, Surge, Tally};
+use crate::store::{SqliteStore, StoreError, TicketStore, tag};
 
 /// A ticket whose time limit is running, as the queue shows it (no caller identity).
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +46,8 @@ pub struct Snapshot {
     pub top_districts: Vec<Tally>,
     /// The three rates over the last [`RATE_DAYS`] days.
     pub rates: Option<Rates>,
+    /// Categories whose calls jumped in the last hours (Art. 5).
+    pub surges: Vec<Surge>,
 }
 
 /// The rates on the board cover tickets created in this many days up to today.
@@ -85,20 +87,21 @@ impl LocalSource {
     }
 }
 
-fn tag(s: Status) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+/// Each value of a closed set with its stored tag.
+fn tags<T: serde::Serialize + Copy>(values: &[T]) -> Result<Vec<(String, T)>, StoreError> {
+    values.iter().map(|v| Ok((tag(v)?, *v))).collect()
 }
 
-fn parse<T: serde::de::DeserializeOwned>(s: Option<String>) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s?)).ok()
+/// Stored tag → value, for the few values of a closed set (cheaper than serde per row).
+fn lookup<T: Copy>(table: &[(String, T)], s: Option<&str>) -> Option<T> {
+    let s = s?;
+    table.iter().find(|(tag, _)| tag == s).map(|(_, v)| *v)
 }
 
 /// The running queue, soonest deadline first.
 pub fn queue(conn: &Connection) -> Result<Vec<QueueItem>, MetricsError> {
-    let running: Vec<String> = RUNNING.into_iter().map(tag).collect();
+    let statuses = tags(&RUNNING)?;
+    let classes = tags(TimeClass::ALL)?;
     let mut stmt = conn.prepare_cached(
         "SELECT id, status, category, district, lead, time_class, dispatched, deadline
          FROM ticket_facts
@@ -106,15 +109,16 @@ pub fn queue(conn: &Connection) -> Result<Vec<QueueItem>, MetricsError> {
          ORDER BY deadline, id",
     )?;
     let rows = stmt.query_map(
-        params![running[0], running[1], running[2], running[3]],
+        params![statuses[0].0, statuses[1].0, statuses[2].0, statuses[3].0],
         |r| {
             Ok(QueueItem {
                 id: r.get(0)?,
-                status: parse(r.get(1)?).unwrap_or(Status::Dispatched),
+                status: lookup(&statuses, r.get_ref(1)?.as_str().ok())
+                    .unwrap_or(Status::Dispatched),
                 category: r.get(2)?,
                 district: r.get(3)?,
                 lead: r.get(4)?,
-                time_class: parse(r.get(5)?),
+                time_class: lookup(&classes, r.get_ref(5)?.as_str_or_null().ok().flatten()),
                 start: r.get(6)?,
                 deadline: r.get(7)?,
             })
@@ -130,12 +134,12 @@ fn tiles(conn: &Connection) -> Result<(u64, u64, u64, u64), MetricsError> {
         "SELECT sum(status = ?1), sum(status = ?2), sum(extension_pending), sum(status = ?3)
          FROM ticket_facts WHERE status IN (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
-            tag(Status::Accepted),
-            tag(Status::Returned),
-            tag(Status::Answered),
-            tag(Status::Dispatched),
-            tag(Status::Signed),
-            tag(Status::InProgress),
+            tag(&Status::Accepted)?,
+            tag(&Status::Returned)?,
+            tag(&Status::Answered)?,
+            tag(&Status::Dispatched)?,
+            tag(&Status::Signed)?,
+            tag(&Status::InProgress)?,
         ],
         |r| {
             let n = |i| r.get::<_, Option<i64>>(i).map(|v| v.unwrap_or(0) as u64);
@@ -170,6 +174,7 @@ pub fn snapshot(
         top_categories: top(Dimension::Category)?,
         top_districts: top(Dimension::District)?,
         rates: Some(metrics::rates(conn, &month, config)?.overall),
+        surges: metrics::surges(conn, now, config)?,
     })
 }
 

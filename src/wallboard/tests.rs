@@ -9,7 +9,7 @@ use super::source::{QueueItem, Snapshot};
 use super::state::{Board, Request};
 use super::view;
 use crate::domain::{Status, TimeClass};
-use crate::metrics::{Config, Counts, Rates, Tally};
+use crate::metrics::{Config, Counts, Rates, Surge, Tally};
 
 fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
@@ -91,6 +91,7 @@ fn snapshot() -> Snapshot {
             },
         ],
         rates: Some(Rates::of(counts, config)),
+        surges: vec![],
     }
 }
 
@@ -174,8 +175,15 @@ fn wallboard_80x24() {
 }
 
 #[test]
-fn wallboard_wide_with_filter_and_freeze() {
-    let mut b = board();
+fn wallboard_wide_with_filter_freeze_and_surge() {
+    let mut snap = snapshot();
+    snap.surges.push(Surge {
+        category: "城乡建设-供热".into(),
+        recent: 14,
+        baseline: 1.5,
+    });
+    let mut b = Board::new(Config::embedded(), at(NOW));
+    b.receive(snap);
     b.handle_key(key(KeyCode::Char('d')));
     b.handle_key(key(KeyCode::Char('f')));
     insta::assert_snapshot!(render(&b, 160, 40).backend());

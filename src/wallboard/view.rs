@@ -84,6 +84,15 @@ fn draw_title(f: &mut Frame, board: &Board, area: Rect) {
             Style::new().bg(Color::Blue).fg(Color::White),
         ));
     }
+    for x in board.snapshot.surges.iter().take(2) {
+        spans.push(Span::styled(
+            format!(
+                " 突增预警：{} 近期{}件（平时{:.1}件） ",
+                x.category, x.recent, x.baseline
+            ),
+            Style::new().bg(RED).fg(Color::White),
+        ));
+    }
     if let Some(at) = board.snapshot.loaded_at {
         spans.push(Span::styled(
             format!(" 数据更新于 {}", at.format("%H:%M:%S")),
