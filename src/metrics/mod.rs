@@ -21,7 +21,7 @@ pub use analysis::{
     hotspots, seasonal, surges,
 };
 pub use config::{Analysis, Config, LimitHours, Thresholds, Triple};
-pub use names::{district as district_name, street as street_name, unit as unit_name};
+pub use names::{district as district_name, unit as unit_name};
 pub use rates::{Counts, Group, Rate, RateTable, Rates, Row, counts, rates};
 pub use report::{Format, Report};
 pub use volumes::{Dimension, Tally, tally};

@@ -4,7 +4,7 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::{MetricsError, Period, names};
-use crate::domain::{Channel, Decision, Kind, Label, Status};
+use crate::domain::{Channel, Decision, Kind, Label};
 
 /// What to count by. Each maps to one fixed column, so no SQL is ever built from input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,7 +14,6 @@ pub enum Dimension {
     Category,
     District,
     Decision,
-    Status,
     Lead,
 }
 
@@ -26,7 +25,6 @@ impl Dimension {
             Self::Category => "category",
             Self::District => "district",
             Self::Decision => "decision",
-            Self::Status => "status",
             Self::Lead => "lead",
         }
     }
@@ -45,7 +43,6 @@ impl Dimension {
             Self::Kind => enum_label::<Kind>(key, Kind::label),
             Self::Channel => enum_label::<Channel>(key, Channel::label),
             Self::Decision => enum_label::<Decision>(key, Decision::label),
-            Self::Status => enum_label::<Status>(key, Status::label),
             Self::District => Some(names::district(key)),
             Self::Lead => Some(names::unit(key)),
             Self::Category => None,
