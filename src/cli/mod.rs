@@ -1,7 +1,9 @@
 //! Command line: `hotline` opens the console; subcommands script the same operations.
 
+mod demo;
 mod intake;
 mod kb;
+mod report;
 mod serve;
 mod simulate;
 mod ticket;
@@ -69,6 +71,16 @@ pub enum Command {
     Token(serve::TokenCommand),
     /// Load test: many simulated agents against a fresh local server, and the SQLite ceiling
     Simulate(simulate::SimulateArgs),
+    /// Fill a new data directory with synthetic history (marked 演示数据); --live keeps it busy
+    Demo(demo::DemoArgs),
+    /// The work report (Art. 29), or with --public the disclosure report (Art. 34)
+    Report(report::ReportArgs),
+    /// The shift supervisors' wallboard: tiles, live queue and charts
+    Wallboard {
+        /// Metric definitions, targets and thresholds instead of the built-in ones
+        #[arg(long, value_name = "FILE")]
+        metrics: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -128,6 +140,15 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Kb(cmd)) => kb::run(cmd, cli.kb.as_deref()),
         Some(Command::Sla(SlaCommand::Deadline { from, class, days })) => {
             sla_deadline(&from, class, days)
+        }
+        Some(Command::Demo(args)) => demo::run(args, &data_dir),
+        Some(Command::Report(args)) => report::run(args, &data_dir),
+        Some(Command::Wallboard { metrics }) => {
+            let config = match metrics {
+                Some(path) => crate::metrics::Config::load(&path)?,
+                None => crate::metrics::Config::embedded().clone(),
+            };
+            crate::wallboard::run(&data_dir, config)
         }
     }
 }

@@ -2,6 +2,7 @@
 //! file and on a remote `hotline serve`. Calls block: the console runs them off the
 //! render path (`spawn_blocking`).
 
+mod facts;
 mod migrations;
 mod outbox;
 mod remote;
@@ -14,8 +15,9 @@ use crate::domain::{
     Actor, DomainError, EventKind, Intake, Location, Prior, Status, Ticket, TicketId, TicketSummary,
 };
 
+pub(crate) use facts::tag;
 pub use remote::{RemoteStore, SyncStatus};
-pub use sqlite::{LoggedEvent, Page, SqliteStore};
+pub use sqlite::{DB_FILE, LoggedEvent, Page, SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -12,6 +12,9 @@ use crate::domain::{
     Actor, Event, EventKind, Prior, Status, Ticket, TicketId, TicketSummary, shanghai,
 };
 
+/// The database file inside a data directory.
+pub const DB_FILE: &str = "hotline.db";
+
 pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
@@ -23,7 +26,7 @@ impl SqliteStore {
             path: dir.display().to_string(),
             source,
         })?;
-        Self::open(&dir.join("hotline.db"))
+        Self::open(&dir.join(DB_FILE))
     }
 
     pub fn open(path: &Path) -> Result<Self, StoreError> {
@@ -39,6 +42,9 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate_to(&mut conn, schema)?;
+        if schema >= super::migrations::FACTS {
+            super::facts::backfill(&mut conn)?;
+        }
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -67,7 +73,7 @@ fn next_id(tx: &Transaction, at: DateTime<FixedOffset>) -> Result<TicketId, Stor
     Ok(TicketId::new(day, last))
 }
 
-fn load_events(conn: &Connection, id: &TicketId) -> Result<Vec<Event>, StoreError> {
+pub(super) fn load_events(conn: &Connection, id: &TicketId) -> Result<Vec<Event>, StoreError> {
     let mut stmt =
         conn.prepare_cached("SELECT body FROM events WHERE ticket_id = ?1 ORDER BY seq")?;
     let rows = stmt.query_map(params![id.as_str()], |r| r.get::<_, String>(0))?;
@@ -109,7 +115,7 @@ fn save_projection(tx: &Transaction, ticket: &Ticket) -> Result<(), StoreError> 
         ticket.location.address,
         summary
     ])?;
-    Ok(())
+    super::facts::save(tx, ticket)
 }
 
 /// The ticket as the write under `key` left it, if that key was used before.

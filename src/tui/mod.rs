@@ -10,7 +10,7 @@ pub mod kbpane;
 pub mod keymap;
 mod picker;
 mod runtime;
-mod terminal;
+pub(crate) mod terminal;
 pub mod view;
 
 use std::fmt::Write;
