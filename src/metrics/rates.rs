@@ -136,7 +136,7 @@ pub type Group = (Option<String>, Option<String>, Counts);
 /// (the facts set both from the same event), so each row costs two expressions. The
 /// covering index is named because the planner, without statistics, would take the
 /// `created` index and pay a random read per ticket plus a sort (5 s instead of well
-/// under one at a million tickets; see BENCHMARKS-metrics.md).
+/// under one at a million tickets; see BENCHMARKS.md).
 pub fn counts(
     conn: &Connection,
     period: &Period,
