@@ -124,9 +124,11 @@ fn run(cli: Cli) -> Result<()> {
         cli.agent.clone().unwrap_or_else(default_agent),
         cli.role.clone(),
     );
+    // Only the commands that work on tickets read the server settings.
+    let remote = || serve::remote(cli.store.clone(), cli.token.clone());
     match cli.command {
         None => crate::tui::run(crate::tui::Options {
-            remote: serve::remote(cli.store, cli.token)?,
+            remote: remote()?,
             data_dir,
             kb_dir: cli.kb.clone(),
             actor,
@@ -135,7 +137,7 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Serve { listen }) => serve::serve(listen, &data_dir),
         Some(Command::Token(cmd)) => serve::token(cmd, &data_dir, &cli.role),
         Some(Command::Simulate(args)) => simulate::run(args),
-        Some(Command::Ticket(cmd)) => ticket::run(cmd, &data_dir, &actor),
+        Some(Command::Ticket(cmd)) => ticket::run(cmd, &data_dir, remote()?.as_ref(), &actor),
         Some(Command::Intake(cmd)) => intake::run(cmd, explicit_dir.as_deref()),
         Some(Command::Kb(cmd)) => kb::run(cmd, cli.kb.as_deref()),
         Some(Command::Sla(SlaCommand::Deadline { from, class, days })) => {

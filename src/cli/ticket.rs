@@ -174,10 +174,31 @@ fn unit_of(actor: &Actor) -> Result<String> {
     }
 }
 
-pub fn run(cmd: TicketCommand, data_dir: &Path, actor: &Actor) -> Result<()> {
-    let store = SqliteStore::open_dir(data_dir)?;
+/// The ticket store the command works on: the server when one is configured (writes that
+/// cannot reach it wait in the outbox under `data_dir`), else the local file.
+fn open_store(
+    data_dir: &Path,
+    remote: Option<&crate::tui::Remote>,
+) -> Result<Box<dyn TicketStore>> {
+    Ok(match remote {
+        Some(r) => Box::new(
+            crate::store::RemoteStore::open(&r.url, &r.token, data_dir)
+                .with_context(|| format!("无法使用工单服务器 {}", r.url))?,
+        ),
+        None => Box::new(SqliteStore::open_dir(data_dir)?),
+    })
+}
+
+pub fn run(
+    cmd: TicketCommand,
+    data_dir: &Path,
+    remote: Option<&crate::tui::Remote>,
+    actor: &Actor,
+) -> Result<()> {
+    let store = open_store(data_dir, remote)?;
+    let store = store.as_ref();
     let event = match cmd {
-        TicketCommand::Create { file } => return create(&store, file.as_deref(), actor),
+        TicketCommand::Create { file } => return create(store, file.as_deref(), actor),
         TicketCommand::List {
             json,
             limit,
@@ -339,7 +360,7 @@ fn status_line(t: &Ticket) -> String {
 
 /// Record a call from JSON. The check advises and the script cannot argue, so its advice
 /// is the decision; a rejection cites the blocking finding as its ground.
-fn create(store: &SqliteStore, file: Option<&Path>, actor: &Actor) -> Result<()> {
+fn create(store: &dyn TicketStore, file: Option<&Path>, actor: &Actor) -> Result<()> {
     let (source, text) = super::read_input(file)?;
     let intake = super::parse_intake(&source, &text)?;
     let assessment = super::intake::assess(&intake, Some(store))?;
