@@ -464,7 +464,7 @@ fn openapi_document_matches_the_server() {
         .unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 7);
+    assert_eq!(paths.len(), 8);
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
             let url = format!("{}{}", s.url, path.replace("{id}", id));
@@ -481,6 +481,9 @@ fn openapi_document_matches_the_server() {
                 ("get", "/api/v1/priors") => Some(c.get(format!(
                     "{url}?phone=13904710000&since=2020-01-01T00:00:00%2B08:00"
                 ))),
+                ("get", "/api/v1/facts") => {
+                    Some(c.get(format!("{url}?since=2020-01-01T00:00:00%2B08:00")))
+                }
                 ("get", _) => Some(c.get(&url)),
                 ("post", "/api/v1/tickets") => Some(c.post(&url).json(&json!({
                     "actor": "a", "intake": intake("13904710000", "x"), "then": accept()
