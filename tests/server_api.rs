@@ -556,3 +556,38 @@ fn sigterm_finishes_and_checkpoints() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+#[test]
+fn facts_are_for_supervisors_paged_and_carry_no_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = token(dir.path(), "agent");
+    let supervisor = token(dir.path(), "supervisor");
+    let s = Server::start(dir.path());
+    for (key, text) in [("a", "停水"), ("b", "停电")] {
+        assert!(create(&s, &agent, key, text).status().is_success());
+    }
+    let get = |token: &str, query: &str| {
+        client()
+            .get(format!("{}?{query}", s.api("/facts")))
+            .bearer_auth(token)
+            .send()
+            .unwrap()
+    };
+    let since = "since=2020-01-01T00:00:00%2B08:00";
+    assert_eq!(get(&agent, since).status(), StatusCode::FORBIDDEN);
+    assert_eq!(get(&supervisor, "").status(), StatusCode::BAD_REQUEST);
+
+    let first: Value = get(&supervisor, &format!("{since}&limit=1"))
+        .json()
+        .unwrap();
+    assert_eq!(first["items"].as_array().unwrap().len(), 1);
+    assert_eq!(first["next_offset"], 1);
+    let rest: Value = get(&supervisor, &format!("{since}&limit=1&offset=1"))
+        .json()
+        .unwrap();
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert!(rest.get("next_offset").is_none());
+    assert_ne!(first["items"][0]["id"], rest["items"][0]["id"]);
+    assert_eq!(first["items"][0]["status"], "accepted");
+    assert!(!first.to_string().contains("13904710000"));
+}
