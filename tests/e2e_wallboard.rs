@@ -1,7 +1,10 @@
 //! The wallboard in a pseudo-terminal: it shows the demo store, moves when a seat
-//! dispatches a ticket (seen through `PRAGMA data_version`), freezes, opens a ticket.
+//! dispatches a ticket (seen through `PRAGMA data_version`), freezes, opens a ticket; on a
+//! `hotline serve` it follows the event stream and says when the server is away.
 
 mod common;
+#[path = "common/server.rs"]
+mod server;
 
 use std::process::Command;
 
@@ -149,4 +152,78 @@ fn a_simulated_busy_hour_moves_the_board() {
     live.wait().unwrap();
     board.send("q");
     assert!(board.wait_exit().0);
+}
+
+/// POST to the API as `token`; the JSON answer.
+fn post(url: &str, token: &str, key: &str, body: serde_json::Value) -> serde_json::Value {
+    let resp = reqwest::blocking::Client::new()
+        .post(url)
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .json(&body)
+        .send()
+        .unwrap();
+    assert!(resp.status().is_success(), "{url}: {}", resp.status());
+    resp.json().unwrap()
+}
+
+#[test]
+fn wallboard_on_a_server_follows_its_stream_and_shows_when_it_is_away() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let board_dir = tempfile::tempdir().unwrap();
+    let agent = server::token(server_dir.path(), "agent");
+    let supervisor = server::token(server_dir.path(), "supervisor");
+    let s = server::Server::start(server_dir.path());
+
+    let mut board = Console::start(
+        board_dir.path(),
+        &["--store", &s.url, "--token", &supervisor, "wallboard"],
+        120,
+        32,
+    );
+    board.wait_for("值班长看板");
+    board.wait_until("the empty queue", |s| queue_total(s) == Some(0));
+
+    let created = post(
+        &s.api("/tickets"),
+        &agent,
+        "create",
+        serde_json::json!({
+            "actor": "坐席01",
+            "intake": server::intake("13904710000", "停水三天"),
+            "then": [{"type": "decided", "decision": "accept", "findings": []}],
+        }),
+    );
+    let id = created["id"].as_str().unwrap().to_string();
+    post(
+        &s.api(&format!("/tickets/{id}/events")),
+        &agent,
+        "dispatch",
+        serde_json::json!({"version": 2, "actor": "坐席01", "event": {
+            "type": "dispatched", "lead": "C-WATER", "assisting": [], "time_class": "utility",
+            "deadline": "2099-01-01T09:00:00+08:00", "reason": "测试"
+        }}),
+    );
+    board.wait_until("the new ticket in the queue", |s| {
+        queue_total(s) == Some(1) && s.contains(&id[id.len() - 6..])
+    });
+    board.send(ENTER);
+    board.wait_for(&format!("工单 {id}"));
+    board.send(ESC);
+    board.wait_until("detail closed", |s| !s.contains("(Esc 关闭)"));
+
+    let addr = s.addr();
+    drop(s);
+    board.wait_for("离线");
+    assert_eq!(
+        queue_total(&board.contents()),
+        Some(1),
+        "the last snapshot stays"
+    );
+    let _back = server::Server::start_on(server_dir.path(), &addr);
+    board.wait_until("back online", |s| !s.contains("离线"));
+
+    board.send("q");
+    let (ok, _) = board.wait_exit();
+    assert!(ok);
 }

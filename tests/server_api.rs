@@ -464,7 +464,7 @@ fn openapi_document_matches_the_server() {
         .unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 7);
+    assert_eq!(paths.len(), 8);
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
             let url = format!("{}{}", s.url, path.replace("{id}", id));
@@ -481,6 +481,9 @@ fn openapi_document_matches_the_server() {
                 ("get", "/api/v1/priors") => Some(c.get(format!(
                     "{url}?phone=13904710000&since=2020-01-01T00:00:00%2B08:00"
                 ))),
+                ("get", "/api/v1/facts") => {
+                    Some(c.get(format!("{url}?since=2020-01-01T00:00:00%2B08:00")))
+                }
                 ("get", _) => Some(c.get(&url)),
                 ("post", "/api/v1/tickets") => Some(c.post(&url).json(&json!({
                     "actor": "a", "intake": intake("13904710000", "x"), "then": accept()
@@ -552,4 +555,39 @@ fn sigterm_finishes_and_checkpoints() {
         .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 1);
+}
+
+#[test]
+fn facts_are_for_supervisors_paged_and_carry_no_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = token(dir.path(), "agent");
+    let supervisor = token(dir.path(), "supervisor");
+    let s = Server::start(dir.path());
+    for (key, text) in [("a", "停水"), ("b", "停电")] {
+        assert!(create(&s, &agent, key, text).status().is_success());
+    }
+    let get = |token: &str, query: &str| {
+        client()
+            .get(format!("{}?{query}", s.api("/facts")))
+            .bearer_auth(token)
+            .send()
+            .unwrap()
+    };
+    let since = "since=2020-01-01T00:00:00%2B08:00";
+    assert_eq!(get(&agent, since).status(), StatusCode::FORBIDDEN);
+    assert_eq!(get(&supervisor, "").status(), StatusCode::BAD_REQUEST);
+
+    let first: Value = get(&supervisor, &format!("{since}&limit=1"))
+        .json()
+        .unwrap();
+    assert_eq!(first["items"].as_array().unwrap().len(), 1);
+    assert_eq!(first["next_offset"], 1);
+    let rest: Value = get(&supervisor, &format!("{since}&limit=1&offset=1"))
+        .json()
+        .unwrap();
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert!(rest.get("next_offset").is_none());
+    assert_ne!(first["items"][0]["id"], rest["items"][0]["id"]);
+    assert_eq!(first["items"][0]["status"], "accepted");
+    assert!(!first.to_string().contains("13904710000"));
 }

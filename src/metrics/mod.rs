@@ -50,6 +50,13 @@ pub enum MetricsError {
     BadPeriod { from: NaiveDate, to: NaiveDate },
 }
 
+impl MetricsError {
+    /// Whether the ticket server could not be reached (the numbers may be stale, not wrong).
+    pub fn is_offline(&self) -> bool {
+        matches!(self, MetricsError::Store(StoreError::Offline(_)))
+    }
+}
+
 /// SQL condition on `ticket_facts`: past the time limit as of parameter `?3` (now) — answered
 /// late, or still with a unit (a return under review keeps the clock running).
 const OVERDUE: &str = "(deadline IS NOT NULL AND (answered > deadline OR (answered IS NULL

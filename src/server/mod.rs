@@ -77,6 +77,7 @@ fn router(state: Arc<State>) -> Router {
         .route("/api/v1/tickets/{id}/events", post(routes::append_event))
         .route("/api/v1/priors", get(routes::priors))
         .route("/api/v1/metrics", get(routes::metrics))
+        .route("/api/v1/facts", get(routes::facts))
         .route("/api/v1/stream", get(sse::stream))
         .route("/api/v1/openapi.json", get(routes::openapi))
         .fallback(routes::not_found)

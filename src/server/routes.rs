@@ -15,7 +15,7 @@ use super::errors::ApiError;
 use super::{State, blocking};
 use crate::domain::{Action, Actor, Role, Status, Ticket, TicketId, now};
 use crate::store::wire::{AppendRequest, CreateRequest, IDEMPOTENCY_KEY, ListResponse};
-use crate::store::{ListFilter, NewTicket, Page, StoreError, TicketStore};
+use crate::store::{Facts, ListFilter, NewTicket, Page, StoreError, TicketStore};
 
 /// A queue page holds at most this many tickets.
 const MAX_LIMIT: usize = 1000;
@@ -164,18 +164,31 @@ fn parse_statuses(list: Option<&str>) -> Result<Vec<Status>, ApiError> {
         .collect()
 }
 
+/// The page size asked for, 100 by default.
+fn page_limit(limit: Option<usize>) -> Result<usize, ApiError> {
+    let limit = limit.unwrap_or(100);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "limit 须在 1 到 {MAX_LIMIT} 之间"
+        )));
+    }
+    Ok(limit)
+}
+
+/// A page from `items`, read with one more than `limit` to know whether another follows.
+fn paged<T>(mut items: Vec<T>, offset: usize, limit: usize) -> ListResponse<T> {
+    let next_offset = (items.len() > limit).then_some(offset + limit);
+    items.truncate(limit);
+    ListResponse { items, next_offset }
+}
+
 pub async fn list_tickets(
     AxumState(state): AxumState<Arc<State>>,
     Caller(role): Caller,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<ListResponse>, ApiError> {
     let Query(q) = query?;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "limit 须在 1 到 {MAX_LIMIT} 之间"
-        )));
-    }
+    let limit = page_limit(q.limit)?;
     let offset = q.offset.unwrap_or(0);
     let page = Page {
         filter: ListFilter {
@@ -188,10 +201,40 @@ pub async fn list_tickets(
         },
         offset,
     };
-    let mut items = blocking(&state, move |s| s.store.page(&page)).await?;
-    let next_offset = (items.len() > limit).then_some(offset + limit);
-    items.truncate(limit);
-    Ok(Json(ListResponse { items, next_offset }))
+    let items = blocking(&state, move |s| s.store.page(&page)).await?;
+    Ok(Json(paged(items, offset, limit)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactsQuery {
+    since: chrono::DateTime<chrono::FixedOffset>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+fn supervising(role: &Role) -> Result<(), ApiError> {
+    if matches!(role, Role::Supervisor | Role::Admin) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("只有值班长和管理员可以查看指标"))
+    }
+}
+
+/// The metrics facts (no caller identity) of tickets created since `since` and of every
+/// open ticket, by id: what a remote wallboard needs to compute its tiles, charts and rates.
+pub async fn facts(
+    AxumState(state): AxumState<Arc<State>>,
+    Caller(role): Caller,
+    query: Result<Query<FactsQuery>, QueryRejection>,
+) -> Result<Json<ListResponse<Facts>>, ApiError> {
+    supervising(&role)?;
+    let Query(q) = query?;
+    let limit = page_limit(q.limit)?;
+    let offset = q.offset.unwrap_or(0);
+    let since = q.since.timestamp();
+    let items = blocking(&state, move |s| s.store.facts(since, offset, limit + 1)).await?;
+    Ok(Json(paged(items, offset, limit)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -222,9 +265,7 @@ pub async fn metrics(
     AxumState(state): AxumState<Arc<State>>,
     Caller(role): Caller,
 ) -> Result<Json<Value>, ApiError> {
-    if !matches!(role, Role::Supervisor | Role::Admin) {
-        return Err(ApiError::forbidden("只有值班长和管理员可以查看指标"));
-    }
+    supervising(&role)?;
     let (counts, last_event) = blocking(&state, |s| {
         Ok((s.store.status_counts()?, s.store.last_event_id()?))
     })

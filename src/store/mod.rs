@@ -16,6 +16,7 @@ use crate::domain::{
 };
 
 pub(crate) use facts::tag;
+pub use facts::{Facts, in_memory};
 pub use remote::{RemoteStore, SyncStatus};
 pub use sqlite::{DB_FILE, LoggedEvent, Page, SqliteStore};
 

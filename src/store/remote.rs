@@ -16,7 +16,7 @@ use reqwest::blocking::{Client, RequestBuilder};
 
 use super::outbox::{Outbox, Pending, Write};
 use super::wire::{AppendRequest, CreateRequest, ErrorBody, IDEMPOTENCY_KEY, ListResponse};
-use super::{ListFilter, NewTicket, StoreError, TicketStore};
+use super::{Facts, ListFilter, NewTicket, StoreError, TicketStore};
 use crate::domain::{
     Actor, Event, EventKind, Intake, Location, Prior, Ticket, TicketId, TicketSummary,
 };
@@ -122,6 +122,30 @@ impl RemoteStore {
             .spawn(move || inner.follow_loop(f));
         // Without the thread the console still works; it refreshes on its own actions.
         drop(spawned);
+    }
+
+    /// The metrics facts of tickets created since `since` and of every open ticket, paged
+    /// through `GET /api/v1/facts` (supervisor and admin tokens only).
+    pub fn facts(&self, since: DateTime<FixedOffset>) -> Result<Vec<Facts>, StoreError> {
+        let inner = &self.inner;
+        let mut out = Vec::new();
+        let mut offset = Some(0);
+        while let Some(at) = offset {
+            let query = [
+                ("since", since.to_rfc3339()),
+                ("limit", "1000".to_string()),
+                ("offset", at.to_string()),
+            ];
+            let page: ListResponse<Facts> =
+                match inner.call(inner.http.get(inner.url("/facts")).query(&query)) {
+                    Ok(page) => page,
+                    Err(Failure::Refused(e)) => return Err(e),
+                    Err(Failure::Unreachable(why)) => return Err(offline(why)),
+                };
+            out.extend(page.items);
+            offset = page.next_offset;
+        }
+        Ok(out)
     }
 
     /// Send everything queued now, on this thread; returns what is left.
@@ -317,6 +341,7 @@ impl Inner {
             if let Ok(resp) = rb.send()
                 && resp.status().is_success()
             {
+                self.set_online(true);
                 // Whatever happened while away: look again.
                 f();
                 for line in std::io::BufReader::new(resp).lines() {
@@ -330,6 +355,8 @@ impl Inner {
                     }
                 }
             }
+            // No stream, or it ended: the server is away until it answers again.
+            self.set_online(false);
             std::thread::sleep(RETRY);
         }
     }

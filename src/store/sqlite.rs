@@ -254,6 +254,17 @@ impl SqliteStore {
         .collect()
     }
 
+    /// Facts of the tickets created since `since` (Unix seconds) and of every open ticket,
+    /// ordered by id; `limit` 0 means all.
+    pub fn facts(
+        &self,
+        since: i64,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<super::Facts>, StoreError> {
+        super::facts::page(&self.lock(), since, offset, limit)
+    }
+
     /// The position of the newest event (0 when there is none).
     pub fn last_event_id(&self) -> Result<i64, StoreError> {
         let conn = self.lock();

@@ -37,10 +37,10 @@ pub struct AppendRequest {
     pub event: EventKind,
 }
 
-/// `GET /api/v1/tickets`: one page of a queue.
+/// `GET /api/v1/tickets`: one page of a queue; `GET /api/v1/facts`: one page of facts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ListResponse {
-    pub items: Vec<TicketSummary>,
+pub struct ListResponse<T = TicketSummary> {
+    pub items: Vec<T>,
     /// Where the next page starts; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_offset: Option<usize>,

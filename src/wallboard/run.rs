@@ -8,11 +8,12 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use crossterm::event::{self, Event, KeyEventKind};
 
-use super::source::{LocalSource, Snapshot, Source};
+use super::source::{LocalSource, RemoteSource, Snapshot, Source};
 use super::state::{Board, Request};
 use super::view;
 use crate::domain::{Ticket, TicketId, now};
 use crate::metrics::Config;
+use crate::tui::Remote;
 
 /// How often the source checks for changes: well inside the one-second promise.
 const POLL: Duration = Duration::from_millis(250);
@@ -20,15 +21,18 @@ const POLL: Duration = Duration::from_millis(250);
 enum Update {
     Snapshot(Box<Snapshot>),
     Ticket(Box<Ticket>),
+    /// The server is away: the board keeps what it shows.
+    Offline,
     Error(String),
 }
 
 /// Poll `source` for changes, answer ticket requests, until the board goes away.
-fn serve(mut source: impl Source, requests: mpsc::Receiver<Request>, tx: mpsc::Sender<Update>) {
+fn serve(mut source: Box<dyn Source>, requests: mpsc::Receiver<Request>, tx: mpsc::Sender<Update>) {
     loop {
         let update = match source.changed() {
             Ok(true) => match source.load(now()) {
                 Ok(s) => Some(Update::Snapshot(Box::new(s))),
+                Err(e) if e.is_offline() => Some(Update::Offline),
                 Err(e) => Some(Update::Error(e.to_string())),
             },
             Ok(false) => None,
@@ -59,10 +63,19 @@ fn serve(mut source: impl Source, requests: mpsc::Receiver<Request>, tx: mpsc::S
     }
 }
 
-pub fn run(data_dir: &Path, config: Config) -> Result<()> {
+/// Run the board on the local store in `data_dir`, or on `remote` when given.
+pub fn run(data_dir: &Path, config: Config, remote: Option<Remote>) -> Result<()> {
     // Open before taking over the terminal, so a failure prints plainly.
-    let source = LocalSource::open(data_dir, config.clone())
-        .with_context(|| format!("无法打开数据目录 {}", data_dir.display()))?;
+    let source: Box<dyn Source> = match remote {
+        Some(r) => Box::new(
+            RemoteSource::open(&r.url, &r.token, data_dir, config.clone())
+                .with_context(|| format!("无法连接工单服务器 {}", r.url))?,
+        ),
+        None => Box::new(
+            LocalSource::open(data_dir, config.clone())
+                .with_context(|| format!("无法打开数据目录 {}", data_dir.display()))?,
+        ),
+    };
     let (req_tx, req_rx) = mpsc::channel();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || serve(source, req_rx, tx));
@@ -85,8 +98,10 @@ pub fn run(data_dir: &Path, config: Config) -> Result<()> {
             match update {
                 Update::Snapshot(s) => {
                     board.message = None;
+                    board.offline = false;
                     board.receive(*s);
                 }
+                Update::Offline => board.offline = true,
                 Update::Ticket(t) => board.detail = Some(*t),
                 Update::Error(e) => board.message = Some(format!("读取数据失败：{e}")),
             }

@@ -3,18 +3,23 @@
 //!
 //! [`LocalSource`] watches the SQLite file with `PRAGMA data_version`, which moves whenever
 //! another connection commits: a check costs microseconds, so polling four times a second
-//! keeps the board within a second of any change. A remote source (the `hotline serve`
-//! event stream) fits the same trait: `changed` reports whether events arrived since the
-//! last call, and `load` fetches the snapshot.
+//! keeps the board within a second of any change.
+//!
+//! [`RemoteSource`] follows a `hotline serve`'s event stream: `changed` reports whether
+//! events arrived (or the connection came or went) since the last call, and `load` fetches
+//! the facts rows the snapshot needs (`GET /api/v1/facts`) into a private in-memory
+//! database and runs the very same [`snapshot`] queries on it.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Duration, FixedOffset};
 use rusqlite::{Connection, params};
 
 use crate::domain::{Label, Status, Ticket, TicketId, TimeClass};
 use crate::metrics::{self, Config, Dimension, MetricsError, Period, Rates, Surge, Tally};
-use crate::store::{SqliteStore, StoreError, TicketStore, tag};
+use crate::store::{RemoteStore, SqliteStore, StoreError, TicketStore, in_memory, tag};
 
 /// A ticket whose time limit is running, as the queue shows it (no caller identity).
 #[derive(Debug, Clone, PartialEq)]
@@ -148,6 +153,21 @@ fn tiles(conn: &Connection) -> Result<(u64, u64, u64, u64), MetricsError> {
     )?)
 }
 
+/// The oldest creation time [`snapshot`] looks at as of `now`: the first day of the rates,
+/// or the start of the surge baseline if earlier. Older tickets count only while open.
+pub fn horizon(
+    config: &Config,
+    now: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, MetricsError> {
+    let today = now.date_naive();
+    let month = Period::days(today - Duration::days(RATE_DAYS - 1), today, now)?;
+    let a = config.analysis;
+    let baseline = now
+        - Duration::hours(i64::from(a.surge_hours))
+        - Duration::days(i64::from(a.surge_baseline_days));
+    Ok(month.from.min(baseline))
+}
+
 /// Load a snapshot from a facts database as of `now`.
 pub fn snapshot(
     conn: &Connection,
@@ -192,5 +212,50 @@ impl Source for LocalSource {
 
     fn ticket(&mut self, id: &TicketId) -> Result<Ticket, MetricsError> {
         self.store.get(id).map_err(|e: StoreError| e.into())
+    }
+}
+
+/// The board on a `hotline serve`: a supervisor or admin token is needed for the facts.
+pub struct RemoteSource {
+    store: RemoteStore,
+    config: Config,
+    /// Set by the stream follower and on connection changes; cleared by `changed`.
+    dirty: Arc<AtomicBool>,
+}
+
+impl RemoteSource {
+    /// Connect to `url`; the client keeps its (unused) outbox in `data_dir`.
+    pub fn open(
+        url: &str,
+        token: &str,
+        data_dir: &Path,
+        config: Config,
+    ) -> Result<Self, MetricsError> {
+        let store = RemoteStore::open(url, token, data_dir)?;
+        let dirty = Arc::new(AtomicBool::new(true));
+        let on_event = dirty.clone();
+        store.follow(move || on_event.store(true, Ordering::SeqCst));
+        let on_status = dirty.clone();
+        store.on_status(move |_| on_status.store(true, Ordering::SeqCst));
+        Ok(Self {
+            store,
+            config,
+            dirty,
+        })
+    }
+}
+
+impl Source for RemoteSource {
+    fn changed(&mut self) -> Result<bool, MetricsError> {
+        Ok(self.dirty.swap(false, Ordering::SeqCst))
+    }
+
+    fn load(&mut self, now: DateTime<FixedOffset>) -> Result<Snapshot, MetricsError> {
+        let rows = self.store.facts(horizon(&self.config, now)?)?;
+        snapshot(&in_memory(&rows)?, &self.config, now)
+    }
+
+    fn ticket(&mut self, id: &TicketId) -> Result<Ticket, MetricsError> {
+        Ok(self.store.get(id)?.masked())
     }
 }

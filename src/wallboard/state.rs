@@ -112,6 +112,8 @@ pub struct Board {
     /// The ticket open in the detail view.
     pub detail: Option<Ticket>,
     pub message: Option<String>,
+    /// The ticket server could not be reached; the snapshot is the last one loaded.
+    pub offline: bool,
     pub quit: bool,
 }
 
@@ -137,6 +139,7 @@ impl Board {
             overdue: 0,
             detail: None,
             message: None,
+            offline: false,
             quit: false,
         }
     }

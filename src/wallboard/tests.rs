@@ -188,3 +188,36 @@ fn wallboard_wide_with_filter_freeze_and_surge() {
     b.handle_key(key(KeyCode::Char('f')));
     insta::assert_snapshot!(render(&b, 160, 40).backend());
 }
+
+#[test]
+fn facts_from_the_server_give_the_local_snapshot() {
+    use super::source::{horizon, snapshot as load};
+    use crate::demo::World;
+    use crate::store::{SqliteStore, in_memory};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_dir(dir.path()).unwrap();
+    let now = at(NOW);
+    // Older than the rates' 30 days, so the horizon leaves tickets out.
+    let filled = World::new(&store, 7).fill(now, 45, 20).unwrap();
+    let config = Config::embedded();
+    let local = load(&crate::metrics::open(dir.path()).unwrap(), config, now).unwrap();
+
+    let since = horizon(config, now).unwrap().timestamp();
+    let rows = store.facts(since, 0, 0).unwrap();
+    assert!(
+        rows.len() < filled.tickets,
+        "{} of {}",
+        rows.len(),
+        filled.tickets
+    );
+    assert!(!local.queue.is_empty() && local.calls_per_hour.iter().sum::<u64>() > 0);
+    assert!(
+        local
+            .rates
+            .as_ref()
+            .is_some_and(|r| r.satisfaction.denominator > 0)
+    );
+    let remote = load(&in_memory(&rows).unwrap(), config, now).unwrap();
+    assert_eq!(remote, local);
+}

@@ -78,6 +78,12 @@ fn draw_title(f: &mut Frame, board: &Board, area: Rect) {
         ),
         Span::raw(board.now.format("%Y-%m-%d %H:%M:%S ").to_string()),
     ];
+    if board.offline {
+        spans.push(Span::styled(
+            " 离线 ",
+            Style::new().bg(RED).fg(Color::White),
+        ));
+    }
     if board.frozen {
         spans.push(Span::styled(
             " 已冻结 ",
