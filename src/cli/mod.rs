@@ -150,7 +150,12 @@ fn run(cli: Cli) -> Result<()> {
                 Some(path) => crate::metrics::Config::load(&path)?,
                 None => crate::metrics::Config::embedded().clone(),
             };
-            crate::wallboard::run(&data_dir, config, serve::remote(cli.store, cli.token)?)
+            crate::wallboard::run(
+                &data_dir,
+                config,
+                serve::remote(cli.store, cli.token)?,
+                &cli.keymap,
+            )
         }
     }
 }

@@ -24,6 +24,8 @@ pub enum Mode {
     Picker,
     /// The decision step and the ticket action dialogs.
     Dialog,
+    /// The supervisors' wallboard (`hotline wallboard`).
+    Wallboard,
 }
 
 impl Mode {
@@ -36,13 +38,15 @@ impl Mode {
             Mode::Ticket => "工单详情",
             Mode::Picker => "候选列表",
             Mode::Dialog => "决定与操作对话框",
+            Mode::Wallboard => "值班长看板",
         }
     }
 
     /// Where a key not bound in this mode is looked up next.
     fn parent(self) -> Option<Mode> {
         match self {
-            Mode::Global => None,
+            // The wallboard is its own program: the console's global keys do not apply.
+            Mode::Global | Mode::Wallboard => None,
             Mode::Picker => Some(Mode::Intake),
             _ => Some(Mode::Global),
         }
@@ -86,6 +90,16 @@ pub enum Command {
     UseInIntake,
     /// Art. 12: transfer the call to an emergency line at once.
     Transfer,
+    /// Wallboard: hold the view still, or let it move again.
+    Freeze,
+    PageDown,
+    PageUp,
+    /// Wallboard: cycle the filter on one column.
+    FilterUnit,
+    FilterDistrict,
+    FilterCategory,
+    FilterStatus,
+    FilterClass,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -230,6 +244,28 @@ impl Keymap {
     pub fn modes(&self) -> impl Iterator<Item = (Mode, &[Binding])> {
         self.modes.iter().map(|(m, b)| (*m, b.as_slice()))
     }
+}
+
+/// "ctrl-s" → "Ctrl-S", "backtab" → "Shift-Tab": how keys read on a keyboard.
+pub fn key_label(name: &str) -> String {
+    if name.eq_ignore_ascii_case("backtab") {
+        return "Shift-Tab".to_string();
+    }
+    // Named keys, modifiers and chords read capitalised (Ctrl-S, F1, Enter); a plain
+    // character is shown as typed (q, ?).
+    let chord = name.contains('-') && name.len() > 1;
+    name.split('-')
+        .map(|part| {
+            let mut c = part.chars();
+            match c.next() {
+                Some(first) if chord || part.chars().count() > 1 => {
+                    first.to_uppercase().chain(c).collect()
+                }
+                _ => part.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Terminals report shifted letters as uppercase with SHIFT; bindings name the character.

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 
 use super::app::{App, Focus, Level};
 use super::form::Field;
+use super::keymap::{Mode, key_label};
 use crate::domain::Label;
 use crate::text::{truncate, width};
 
@@ -193,7 +194,7 @@ fn draw_preview(f: &mut Frame, app: &App, area: Rect) {
 fn draw_queue(f: &mut Frame, app: &App, area: Rect) {
     let focused = app.focus == Focus::Queue;
     let block = pane(
-        &format!("工单 F4 · {}（V 切换）", app.queue.view.label()),
+        &format!("工单 F4 · {}（v 切换）", app.queue.view.label()),
         focused,
     );
     let inner_w = area.width.saturating_sub(2) as usize;
@@ -337,25 +338,6 @@ fn draw_intake(f: &mut Frame, app: &App, area: Rect) {
     if let Some(pos) = cursor {
         f.set_cursor_position(pos);
     }
-}
-
-/// "ctrl-s" → "Ctrl-S", "backtab" → "Shift-Tab": how keys read on a keyboard.
-fn key_label(name: &str) -> String {
-    if name.eq_ignore_ascii_case("backtab") {
-        return "Shift-Tab".to_string();
-    }
-    name.split('-')
-        .map(|part| {
-            let mut c = part.chars();
-            match c.next() {
-                Some(first) if part.len() > 1 || first.is_ascii_alphabetic() => {
-                    first.to_uppercase().chain(c).collect()
-                }
-                _ => part.to_string(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 /// Key hints for the status bar: one key per command, the mode's first, then global.
@@ -588,7 +570,8 @@ fn draw_help(f: &mut Frame, app: &App) {
     let area = centered(f.area(), 80, 90);
     f.render_widget(Clear, area);
     let mut lines = Vec::new();
-    for (mode, bindings) in app.keymap.modes() {
+    // The wallboard is a program of its own, with its own help line.
+    for (mode, bindings) in app.keymap.modes().filter(|(m, _)| *m != Mode::Wallboard) {
         lines.push(Line::styled(
             format!("[{}]", mode.label()),
             Style::new().add_modifier(Modifier::BOLD),

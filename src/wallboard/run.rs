@@ -64,7 +64,7 @@ fn serve(mut source: Box<dyn Source>, requests: mpsc::Receiver<Request>, tx: mps
 }
 
 /// Run the board on the local store in `data_dir`, or on `remote` when given.
-pub fn run(data_dir: &Path, config: Config, remote: Option<Remote>) -> Result<()> {
+pub fn run(data_dir: &Path, config: Config, remote: Option<Remote>, keymap: &str) -> Result<()> {
     // Open before taking over the terminal, so a failure prints plainly.
     let source: Box<dyn Source> = match remote {
         Some(r) => Box::new(
@@ -81,6 +81,10 @@ pub fn run(data_dir: &Path, config: Config, remote: Option<Remote>) -> Result<()
     std::thread::spawn(move || serve(source, req_rx, tx));
 
     let mut board = Board::new(&config, now());
+    let user_keymap = crate::paths::config_dir().map(|d| d.join("keymap.toml"));
+    let (keys, warning) = crate::tui::keymap::Keymap::load(keymap, user_keymap.as_deref());
+    board.keymap = keys;
+    board.message = warning.map(|w| format!("键位文件有误，已使用默认键位：{w}"));
     let (mut term, _guard) = crate::tui::terminal::enter()?;
     let mut last_tick = std::time::Instant::now();
     loop {

@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::tui::keymap::{Command, Keymap, Mode};
+
 use super::source::{QueueItem, Snapshot};
 use crate::domain::{Label, Ticket};
 use crate::metrics::{Config, Thresholds, Triple, district_name, unit_name};
@@ -37,16 +39,6 @@ impl FilterField {
             Self::Category => "分类",
             Self::Status => "状态",
             Self::Class => "时限",
-        }
-    }
-
-    fn key(self) -> char {
-        match self {
-            Self::Unit => 'u',
-            Self::District => 'd',
-            Self::Category => 'c',
-            Self::Status => 's',
-            Self::Class => 'k',
         }
     }
 
@@ -115,6 +107,8 @@ pub struct Board {
     /// The ticket server could not be reached; the snapshot is the last one loaded.
     pub offline: bool,
     pub quit: bool,
+    /// Keys come from the same keymap files as the console's (the `wallboard` table).
+    pub keymap: Keymap,
 }
 
 /// What the loop should do after a key.
@@ -141,6 +135,7 @@ impl Board {
             message: None,
             offline: false,
             quit: false,
+            keymap: Keymap::bundled("default").expect("the bundled keymap is valid"),
         }
     }
 
@@ -229,6 +224,10 @@ impl Board {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Option<Request> {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return None;
+        }
         if self.detail.is_some() {
             if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
                 self.detail = None;
@@ -236,10 +235,10 @@ impl Board {
             return None;
         }
         let page = 10;
-        match key.code {
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
-            KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
-            KeyCode::Char(' ') | KeyCode::Char('f') => {
+        let last = self.visible.len().saturating_sub(1);
+        match self.keymap.lookup(Mode::Wallboard, &key)? {
+            Command::Quit => self.quit = true,
+            Command::Freeze => {
                 self.frozen = !self.frozen;
                 if !self.frozen
                     && let Some(s) = self.pending.take()
@@ -247,39 +246,39 @@ impl Board {
                     self.receive(s);
                 }
             }
-            KeyCode::Char('x') => {
+            Command::Clear => {
                 self.filters = Default::default();
                 self.refilter();
             }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.selected = (self.selected + 1).min(self.visible.len().saturating_sub(1))
-            }
-            KeyCode::Up => self.selected = self.selected.saturating_sub(1),
-            KeyCode::PageDown => {
-                self.selected = (self.selected + page).min(self.visible.len().saturating_sub(1))
-            }
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(page),
-            KeyCode::Home => self.selected = 0,
-            KeyCode::Enter => return self.selected_item().map(|q| Request::Open(q.id.clone())),
-            KeyCode::Char(ch) => {
-                if let Some(f) = FilterField::ALL.into_iter().find(|f| f.key() == ch) {
-                    self.cycle(f);
-                }
-            }
+            Command::Next => self.selected = (self.selected + 1).min(last),
+            Command::Prev => self.selected = self.selected.saturating_sub(1),
+            Command::PageDown => self.selected = (self.selected + page).min(last),
+            Command::PageUp => self.selected = self.selected.saturating_sub(page),
+            Command::Open => return self.selected_item().map(|q| Request::Open(q.id.clone())),
+            Command::FilterUnit => self.cycle(FilterField::Unit),
+            Command::FilterDistrict => self.cycle(FilterField::District),
+            Command::FilterCategory => self.cycle(FilterField::Category),
+            Command::FilterStatus => self.cycle(FilterField::Status),
+            Command::FilterClass => self.cycle(FilterField::Class),
             _ => {}
         }
         None
     }
 
-    /// The key help shown in the status line.
-    pub fn keys_help() -> String {
-        let filters: Vec<String> = FilterField::ALL
-            .iter()
-            .map(|f| format!("{} {}", f.key(), f.label()))
-            .collect();
-        format!(
-            "上下键 选择  Enter 打开  空格 冻结  {}  x 清除筛选  q 退出",
-            filters.join(" ")
-        )
+    /// The key help shown in the status line, from the keymap (one key per action).
+    pub fn keys_help(&self) -> String {
+        let mut seen = Vec::new();
+        let mut parts = Vec::new();
+        for b in self.keymap.bindings(Mode::Wallboard) {
+            if !seen.contains(&b.command) {
+                seen.push(b.command);
+                parts.push(format!(
+                    "{} {}",
+                    crate::tui::keymap::key_label(&b.key_name),
+                    b.desc
+                ));
+            }
+        }
+        parts.join("  ")
     }
 }

@@ -47,7 +47,7 @@ pub fn draw(f: &mut Frame, board: &Board) {
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(main);
     draw_queue(f, board, queue);
     draw_charts(f, board, charts);
-    let status = board.message.clone().unwrap_or_else(Board::keys_help);
+    let status = board.message.clone().unwrap_or_else(|| board.keys_help());
     f.render_widget(
         Paragraph::new(truncate(&status, help.width as usize)).style(DIM),
         help,
