@@ -162,11 +162,6 @@ pub enum RatingArg {
     Unsatisfied,
 }
 
-fn status_arg(s: &str) -> Result<Status> {
-    serde_json::from_value(serde_json::Value::String(s.to_string()))
-        .with_context(|| format!("无法识别的状态 {s}"))
-}
-
 fn unit_of(actor: &Actor) -> Result<String> {
     match actor.role.unit() {
         Some(u) => Ok(u.to_string()),
@@ -206,8 +201,8 @@ pub fn run(
         } => {
             let statuses = statuses
                 .iter()
-                .map(|s| status_arg(s))
-                .collect::<Result<_>>()?;
+                .map(|s| s.parse::<Status>())
+                .collect::<Result<_, _>>()?;
             let list = store.list(&ListFilter {
                 statuses,
                 limit,

@@ -14,6 +14,8 @@ use super::{
 pub enum DomainError {
     #[error("工单号格式不正确：{0}（应为 HH20261128-000123）")]
     BadId(String),
+    #[error("无法识别的状态 {0}")]
+    BadStatus(String),
     #[error("工单历史为空或不以受理登记开始：{0}")]
     NoCreation(String),
     #[error("工单 {id} 当前状态为「{status}」，不能{action}：{why}")]
@@ -166,6 +168,25 @@ impl Status {
         Status::AnsweredOnline,
     ];
 
+    /// The stored and wire name ("in_progress"), the same as serde's.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Accepted => "accepted",
+            Self::Dispatched => "dispatched",
+            Self::Signed => "signed",
+            Self::InProgress => "in_progress",
+            Self::Returned => "returned",
+            Self::Answered => "answered",
+            Self::CalledBack => "called_back",
+            Self::Closed => "closed",
+            Self::Rejected => "rejected",
+            Self::Transferred => "transferred",
+            Self::Redirected => "redirected",
+            Self::AnsweredOnline => "answered_online",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::New => "待决定",
@@ -199,6 +220,16 @@ impl Status {
     /// Whether a unit holds it now (the time limit is running).
     pub fn with_unit(self) -> bool {
         matches!(self, Self::Dispatched | Self::Signed | Self::InProgress)
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, DomainError> {
+        Status::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| DomainError::BadStatus(s.to_string()))
     }
 }
 
@@ -509,6 +540,16 @@ mod tests {
 
         let err = Ticket::from_events(id, vec![decided(1, Decision::Accept)]).unwrap_err();
         assert!(matches!(err, DomainError::NoCreation(_)));
+    }
+
+    #[test]
+    fn status_names_are_serdes_and_parse_back() {
+        for status in Status::ALL {
+            let json = serde_json::to_value(status).unwrap();
+            assert_eq!(json.as_str(), Some(status.as_str()));
+            assert_eq!(status.as_str().parse::<Status>().unwrap(), status);
+        }
+        assert!("open".parse::<Status>().is_err());
     }
 
     #[test]

@@ -158,8 +158,8 @@ fn parse_statuses(list: Option<&str>) -> Result<Vec<Status>, ApiError> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            serde_json::from_value(Value::String(s.to_string()))
-                .map_err(|_| ApiError::bad_request(format!("无法识别的状态 {s}")))
+            s.parse()
+                .map_err(|e: crate::domain::DomainError| ApiError::bad_request(e.to_string()))
         })
         .collect()
 }
@@ -274,9 +274,8 @@ pub async fn metrics(
     let by_status: serde_json::Map<String, Value> = counts
         .iter()
         .map(|(s, n)| {
-            let key = serde_json::to_value(s).unwrap_or_default();
             (
-                key.as_str().unwrap_or_default().to_string(),
+                s.as_str().to_string(),
                 json!({ "count": n, "label": s.label() }),
             )
         })

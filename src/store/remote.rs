@@ -539,11 +539,7 @@ impl TicketStore for RemoteStore {
 
     fn list(&self, filter: &ListFilter) -> Result<Vec<TicketSummary>, StoreError> {
         let inner = &self.inner;
-        let statuses: Vec<String> = filter
-            .statuses
-            .iter()
-            .filter_map(|s| serde_json::to_value(s).ok()?.as_str().map(str::to_string))
-            .collect();
+        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
         let mut query = vec![("limit", filter.limit.clamp(1, 1000).to_string())];
         if !statuses.is_empty() {
             query.push(("status", statuses.join(",")));

@@ -99,7 +99,6 @@ fn insert_event(tx: &Transaction, id: &TicketId, event: &Event) -> Result<(), St
 /// Rewrite the projection row from the derived state.
 fn save_projection(tx: &Transaction, ticket: &Ticket) -> Result<(), StoreError> {
     let summary = serde_json::to_string(&ticket.summary()).map_err(corrupt)?;
-    let status = serde_json::to_value(ticket.status).map_err(corrupt)?;
     tx.prepare_cached(
         "INSERT INTO tickets (id, created_at, updated_at, status, version, phone, address, summary)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -109,7 +108,7 @@ fn save_projection(tx: &Transaction, ticket: &Ticket) -> Result<(), StoreError> 
         ticket.id.as_str(),
         ticket.created_at.to_rfc3339(),
         ticket.updated_at.to_rfc3339(),
-        status.as_str(),
+        ticket.status.as_str(),
         ticket.version,
         ticket.caller.phone,
         ticket.location.address,
@@ -193,13 +192,7 @@ impl SqliteStore {
 
     pub fn page(&self, page: &Page) -> Result<Vec<TicketSummary>, StoreError> {
         let conn = self.lock();
-        let statuses: Vec<String> = page
-            .filter
-            .statuses
-            .iter()
-            .map(|s| serde_json::to_value(s).map(|v| v.as_str().unwrap_or_default().to_string()))
-            .collect::<Result<_, _>>()
-            .map_err(corrupt)?;
+        let statuses: Vec<&str> = page.filter.statuses.iter().map(|s| s.as_str()).collect();
         let limit = if page.filter.limit == 0 {
             -1
         } else {
@@ -279,9 +272,7 @@ impl SqliteStore {
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
         rows.map(|row| {
             let (status, n) = row?;
-            let status =
-                serde_json::from_value(serde_json::Value::String(status)).map_err(corrupt)?;
-            Ok((status, n))
+            Ok((status.parse().map_err(corrupt)?, n))
         })
         .collect()
     }
@@ -393,12 +384,11 @@ impl TicketStore for SqliteStore {
     ) -> Result<Vec<Prior>, StoreError> {
         let conn = self.lock();
         // Open tickets count however old they are; finished ones within the window.
-        let open: Vec<serde_json::Value> = Status::ALL
+        let open: Vec<&str> = Status::ALL
             .into_iter()
             .filter(|s| s.is_open())
-            .map(serde_json::to_value)
-            .collect::<Result<_, _>>()
-            .map_err(corrupt)?;
+            .map(Status::as_str)
+            .collect();
         let open = serde_json::to_string(&open).map_err(corrupt)?;
         let mut stmt = conn.prepare_cached(
             "SELECT id FROM tickets WHERE phone = ?1
