@@ -16,6 +16,8 @@ pub struct ActDialog {
     pub text: TextInput,
     pub choice: usize,
     pub error: Option<String>,
+    /// The routing a dispatch would take, worked out when the lead code changes (not per frame).
+    pub preview: Option<String>,
 }
 
 const VERDICTS: [&str; 2] = ["同意", "不同意"];
@@ -30,14 +32,22 @@ const CALLBACKS: [(bool, Rating); 6] = [
 ];
 
 impl ActDialog {
-    pub fn new(ticket: Ticket, action: Action) -> Self {
-        Self {
+    pub fn new(ticket: Ticket, action: Action, actor: &Actor) -> Self {
+        let mut dialog = Self {
             ticket,
             action,
             text: TextInput::single_line(),
             choice: 0,
             error: None,
-        }
+            preview: None,
+        };
+        dialog.edited(actor);
+        dialog
+    }
+
+    /// After the text changed: refresh what depends on it.
+    pub fn edited(&mut self, actor: &Actor) {
+        self.preview = self.dispatch_preview(actor);
     }
 
     /// What the text field asks for, if the action has one.
@@ -104,7 +114,7 @@ impl ActDialog {
     }
 
     /// A preview of the dispatch the catalog suggests (or why it is refused).
-    pub fn preview(&self, actor: &Actor) -> Option<String> {
+    fn dispatch_preview(&self, actor: &Actor) -> Option<String> {
         if self.action != Action::Dispatch {
             return None;
         }

@@ -495,6 +495,7 @@ impl App {
                 (KeyCode::End, _) => input.end(),
                 _ => {}
             }
+            self.dialog_edited();
             return;
         }
         if self.focus == Focus::Kb && self.detail.is_none() {
@@ -558,9 +559,16 @@ impl App {
         self.act.as_mut().map(|a| &mut a.text)
     }
 
+    fn dialog_edited(&mut self) {
+        if let Some(a) = &mut self.act {
+            a.edited(&self.actor);
+        }
+    }
+
     fn type_text(&mut self, text: &str) {
         if let Some(input) = self.dialog_input() {
             input.insert_str(text);
+            self.dialog_edited();
             return;
         }
         if self.focus == Focus::Kb && self.detail.is_none() {
@@ -717,7 +725,7 @@ impl App {
         if let Some(d) = &self.detail
             && let Some(action) = actions.get(d.action)
         {
-            self.act = Some(ActDialog::new(d.ticket.clone(), *action));
+            self.act = Some(ActDialog::new(d.ticket.clone(), *action, &self.actor));
         }
     }
 

@@ -46,7 +46,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         draw_decide(f, d);
     }
     if let Some(a) = &app.act {
-        draw_act(f, app, a);
+        draw_act(f, a);
     }
     if app.help {
         draw_help(f, app);
@@ -482,7 +482,7 @@ fn draw_decide(f: &mut Frame, d: &super::decide::Decide) {
     draw_input(f, "理由：", &d.reason, input);
 }
 
-fn draw_act(f: &mut Frame, app: &App, a: &super::act::ActDialog) {
+fn draw_act(f: &mut Frame, a: &super::act::ActDialog) {
     let area = centered(f.area(), 80, 60);
     f.render_widget(Clear, area);
     let block = pane(
@@ -496,7 +496,7 @@ fn draw_act(f: &mut Frame, app: &App, a: &super::act::ActDialog) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let mut lines: Vec<Line> = Vec::new();
-    if let Some(preview) = a.preview(&app.actor) {
+    if let Some(preview) = &a.preview {
         lines.extend(preview.lines().map(|l| Line::raw(l.to_string())));
     }
     let choices = a.choices();
