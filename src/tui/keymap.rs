@@ -241,6 +241,20 @@ impl Keymap {
         self.modes.get(&mode).map_or(&[], Vec::as_slice)
     }
 
+    /// Key hints for a status line: one key per command, the mode's own first, then its
+    /// parents'.
+    pub fn hints(&self, mode: Mode) -> String {
+        let mut seen = Vec::new();
+        let mut parts = Vec::new();
+        for b in mode.chain().flat_map(|m| self.bindings(m)) {
+            if !seen.contains(&b.command) {
+                seen.push(b.command);
+                parts.push(format!("{} {}", key_label(&b.key_name), b.desc));
+            }
+        }
+        parts.join("  ")
+    }
+
     pub fn modes(&self) -> impl Iterator<Item = (Mode, &[Binding])> {
         self.modes.iter().map(|(m, b)| (*m, b.as_slice()))
     }

@@ -340,7 +340,6 @@ fn draw_intake(f: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-/// Key hints for the status bar: one key per command, the mode's first, then global.
 /// Under the form: the picker's candidates while choosing, else the live Article 11 check.
 fn advice_lines(app: &App) -> Vec<Line<'static>> {
     if app.focus == Focus::Intake && !app.candidates.is_empty() {
@@ -517,21 +516,6 @@ fn draw_act(f: &mut Frame, a: &super::act::ActDialog) {
     }
 }
 
-fn hints(app: &App) -> String {
-    let mode = app.mode();
-    let mut seen = Vec::new();
-    let mut parts = Vec::new();
-    for m in mode.chain() {
-        for b in app.keymap.bindings(m) {
-            if !seen.contains(&b.command) {
-                seen.push(b.command);
-                parts.push(format!("{} {}", key_label(&b.key_name), b.desc));
-            }
-        }
-    }
-    parts.join("  ")
-}
-
 fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let mut spans = Vec::new();
     if let Some(s) = app.sync {
@@ -560,7 +544,10 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
     spans.push(Span::styled(
-        truncate(&hints(app), (area.width as usize).saturating_sub(used)),
+        truncate(
+            &app.keymap.hints(app.mode()),
+            (area.width as usize).saturating_sub(used),
+        ),
         DIM,
     ));
     f.render_widget(Paragraph::new(Line::from(spans)), area);

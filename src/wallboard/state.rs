@@ -264,21 +264,4 @@ impl Board {
         }
         None
     }
-
-    /// The key help shown in the status line, from the keymap (one key per action).
-    pub fn keys_help(&self) -> String {
-        let mut seen = Vec::new();
-        let mut parts = Vec::new();
-        for b in self.keymap.bindings(Mode::Wallboard) {
-            if !seen.contains(&b.command) {
-                seen.push(b.command);
-                parts.push(format!(
-                    "{} {}",
-                    crate::tui::keymap::key_label(&b.key_name),
-                    b.desc
-                ));
-            }
-        }
-        parts.join("  ")
-    }
 }

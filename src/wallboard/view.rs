@@ -2,6 +2,7 @@
 //! formatted, so a frame costs the same with a hundred or a hundred thousand tickets.
 //! Bars are coloured blanks, never block glyphs, whose width is ambiguous in CJK terminals.
 
+use crate::tui::keymap::Mode;
 use chrono::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -47,7 +48,10 @@ pub fn draw(f: &mut Frame, board: &Board) {
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(main);
     draw_queue(f, board, queue);
     draw_charts(f, board, charts);
-    let status = board.message.clone().unwrap_or_else(|| board.keys_help());
+    let status = board
+        .message
+        .clone()
+        .unwrap_or_else(|| board.keymap.hints(Mode::Wallboard));
     f.render_widget(
         Paragraph::new(truncate(&status, help.width as usize)).style(DIM),
         help,
