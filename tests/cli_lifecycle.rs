@@ -209,3 +209,30 @@ fn the_scriptable_check_matches_the_recorded_decision() {
     assert_eq!(show["status"], "transferred");
     assert_eq!(show["history"][1]["target"], "119");
 }
+
+/// A district elsewhere is judged by ground 11(1), not refused as bad input, and the script
+/// records the rejection with its ground.
+#[test]
+fn a_district_elsewhere_is_an_outside_city_rejection() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let call = r#"{"caller": {"name": "王", "phone": "13904710000"}, "channel": "phone",
+      "kind": "complaint", "district": "昆都仑区", "description": "小区门口的路灯坏了"}"#;
+    let (checked, out, err) = hotline(d, "agent", &["intake", "check"], call);
+    assert!(checked, "{err}");
+    let a: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(a["decision"], "reject");
+    assert_eq!(a["findings"][0]["rule"], "11.1");
+    assert!(
+        a["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("昆都仑区")
+    );
+
+    let (created, out, err) = hotline(d, "agent", &["ticket", "create"], call);
+    assert!(created, "{err}");
+    let (_, s, _) = hotline(d, "agent", &["ticket", "show", out.trim(), "--json"], "");
+    let show: serde_json::Value = serde_json::from_str(&s).unwrap();
+    assert_eq!(show["status"], "rejected");
+}

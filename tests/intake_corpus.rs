@@ -2,33 +2,11 @@
 
 use chrono::{FixedOffset, TimeZone};
 use hotline::domain::{Caller, Channel, Decision, Intake, Kind};
-use hotline::intake::RuleSet;
-use serde::Deserialize;
+use hotline::intake::{LabelledCall as Case, RuleSet, parse_calls};
 use std::collections::BTreeMap;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    description: String,
-    district: Option<String>,
-    address: Option<String>,
-    expect: Decision,
-    rule: Option<String>,
-    target: Option<String>,
-    /// Why the case is there (traps say what must not fire).
-    #[serde(default)]
-    note: Option<String>,
-}
-
-fn cases(jsonl: &str) -> Vec<Case> {
-    jsonl
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, l)| {
-            serde_json::from_str(l).unwrap_or_else(|e| panic!("corpus line {}: {e}", n + 1))
-        })
-        .collect()
+fn cases(name: &str, jsonl: &str) -> Vec<Case> {
+    parse_calls(name, jsonl).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn intake(case: &Case) -> Intake {
@@ -49,14 +27,15 @@ fn intake(case: &Case) -> Intake {
     }
 }
 
-/// Accuracy over a labelled set, per ground, with every miss printed.
+/// Accuracy over a labelled set, per ground. Misses are printed for the learnt sets only: a
+/// held-out call read while tuning is no longer held out.
 struct Score {
     right: usize,
     total: usize,
     missed_emergencies: Vec<String>,
 }
 
-fn score(name: &str, cases: &[Case]) -> Score {
+fn score(name: &str, cases: &[Case], show_misses: bool) -> Score {
     let rules = RuleSet::embedded();
     let now = FixedOffset::east_opt(8 * 3600)
         .unwrap()
@@ -71,13 +50,13 @@ fn score(name: &str, cases: &[Case]) -> Score {
         let target = a.findings.first().and_then(|f| f.target.clone());
         let ok = a.decision == case.expect
             && (case.expect != Decision::Transfer || target == case.target);
-        let ground = case.rule.clone().unwrap_or_else(|| "accept".into());
+        let ground = case.rule.map_or("accept", |g| g.code()).to_owned();
         let entry = per_ground.entry(ground.clone()).or_default();
         entry.1 += 1;
         if ok {
             entry.0 += 1;
             right += 1;
-        } else {
+        } else if show_misses {
             println!(
                 "{name} MISS [{ground}] expected {:?} {:?}, got {:?} {target:?}: {} (findings {}; {})",
                 case.expect,
@@ -91,9 +70,9 @@ fn score(name: &str, cases: &[Case]) -> Score {
                     .join(","),
                 case.note.as_deref().unwrap_or("")
             );
-            if case.expect == Decision::Transfer {
-                missed_emergencies.push(case.description.clone());
-            }
+        }
+        if !ok && case.expect == Decision::Transfer {
+            missed_emergencies.push(case.description.clone());
         }
     }
     for (ground, (r, t)) in &per_ground {
@@ -114,35 +93,95 @@ fn score(name: &str, cases: &[Case]) -> Score {
     }
 }
 
-/// The corpus the rules were tuned on: it must stay (almost) perfect.
+/// The labelled calls the rules were tuned on and the classifier learns from
+/// (`assets/rules/calls-*.jsonl`), with floors a little under their recorded scores: they
+/// guard against regressions. Set 1 and 2 were held out once and read while tuning later.
 #[test]
-fn corpus_accuracy() {
-    let cases = cases(include_str!("data/intake_corpus.jsonl"));
-    assert!(cases.len() >= 160, "corpus has {} cases", cases.len());
-    let s = score("corpus", &cases);
-    assert!(
-        s.missed_emergencies.is_empty(),
-        "missed emergencies: {:?}",
-        s.missed_emergencies
-    );
-    let accuracy = s.right as f64 / s.total as f64;
-    assert!(accuracy >= 0.95, "accuracy {accuracy:.3} < 0.95");
-}
-
-/// Sets labelled from the regulation alone by people who never saw the rules. Sets 1 and 2
-/// were later read while reworking the rules (set 1: 88/120 fresh; set 2: 111/150 fresh), so
-/// they now only guard against regressions. Set 3 has never been read by anyone tuning the
-/// rules: it is the honest measure (133/160 = 0.831, emergencies 26/32, recorded in
-/// BENCHMARKS.md). Each floor sits a little under the recorded score.
-#[test]
-fn heldout_accuracy() {
+fn learnt_calls_stay_right() {
     for (name, jsonl, floor) in [
-        ("heldout", include_str!("data/intake_heldout.jsonl"), 0.96),
-        ("heldout2", include_str!("data/intake_heldout2.jsonl"), 0.97),
-        ("heldout3", include_str!("data/intake_heldout3.jsonl"), 0.80),
+        (
+            "calls-corpus",
+            include_str!("../assets/rules/calls-corpus.jsonl"),
+            0.99,
+        ),
+        (
+            "calls-set1",
+            include_str!("../assets/rules/calls-set1.jsonl"),
+            0.98,
+        ),
+        (
+            "calls-set2",
+            include_str!("../assets/rules/calls-set2.jsonl"),
+            0.98,
+        ),
+        (
+            "calls-emergency",
+            include_str!("../assets/rules/calls-emergency.jsonl"),
+            0.90,
+        ),
+        (
+            "calls-grounds",
+            include_str!("../assets/rules/calls-grounds.jsonl"),
+            0.90,
+        ),
+        (
+            "calls-mixed",
+            include_str!("../assets/rules/calls-mixed.jsonl"),
+            0.90,
+        ),
     ] {
-        let s = score(name, &cases(jsonl));
+        let s = score(name, &cases(name, jsonl), true);
         let accuracy = s.right as f64 / s.total as f64;
         assert!(accuracy >= floor, "{name} accuracy {accuracy:.3} < {floor}");
+    }
+}
+
+/// Held-out sets, labelled from the regulation alone by people who never saw the rules, and
+/// never read by anyone tuning them nor learnt by the classifier: the honest measure
+/// (recorded in BENCHMARKS.md). Each floor sits a little under the recorded score.
+const HELD_OUT: [(&str, &str, f64); 2] = [
+    ("heldout3", include_str!("data/intake_heldout3.jsonl"), 0.80),
+    ("heldout4", include_str!("data/intake_heldout4.jsonl"), 0.80),
+];
+
+#[test]
+fn heldout_accuracy() {
+    assert!(
+        HELD_OUT
+            .iter()
+            .map(|(n, j, _)| cases(n, j).len())
+            .sum::<usize>()
+            >= 150
+    );
+    for (name, jsonl, floor) in HELD_OUT {
+        let s = score(name, &cases(name, jsonl), false);
+        println!("{name} emergencies missed: {}", s.missed_emergencies.len());
+        let accuracy = s.right as f64 / s.total as f64;
+        assert!(accuracy >= floor, "{name} accuracy {accuracy:.3} < {floor}");
+    }
+}
+
+/// A held-out call among the learnt ones would make the honest measure a memory test.
+#[test]
+fn heldout_calls_are_never_learnt() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/rules");
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    let mut learnt = std::collections::HashSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "jsonl") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.display().to_string();
+            learnt.extend(cases(&name, &text).iter().map(|c| squash(&c.description)));
+        }
+    }
+    for (name, jsonl, _) in HELD_OUT {
+        for case in cases(name, jsonl) {
+            assert!(
+                !learnt.contains(&squash(&case.description)),
+                "{name} call is among the learnt calls: {}",
+                case.description
+            );
+        }
     }
 }

@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use clap::Subcommand;
 
 use crate::domain::{Assessment, Intake, now};
-use crate::intake::RuleSet;
+use crate::intake::{FieldError, RuleSet};
 use crate::store::{SqliteStore, TicketStore};
 
 #[derive(Subcommand, Debug)]
@@ -34,7 +34,13 @@ pub fn parse_intake(source: &str, text: &str) -> Result<Intake> {
             e.column()
         )
     })?;
-    if let Err(errors) = crate::intake::validate(&intake) {
+    if let Err(mut errors) = crate::intake::validate(&intake) {
+        // A district outside Hohhot is what ground 11(1) judges, not a malformed input: the
+        // check reports it as a finding (and `ticket create` records the rejection).
+        errors.retain(|e| !matches!(e, FieldError::District(_)));
+        if errors.is_empty() {
+            return Ok(intake);
+        }
         let list: Vec<String> = errors
             .iter()
             .map(|e| format!("{}: {e}", e.field()))

@@ -9,12 +9,14 @@
 //! matter "in or for" that procedure: it is answered from the knowledge base (Art. 14), so the
 //! 11(3) rules exclude clauses with consultation cues.
 
+mod classify;
 mod place;
 mod repeat;
 mod rules;
 mod text;
 mod validate;
 
+pub use classify::{LabelledCall, parse_calls};
 pub use rules::{Ground, RuleSet, RulesError};
 pub use validate::{FieldError, validate};
 
@@ -48,28 +50,22 @@ impl RuleSet {
             if !self.fires(rule, &text, now) {
                 continue;
             }
-            findings.push(Finding {
+            let finding = Finding {
                 rule: rule.ground.code().into(),
                 severity: rule.severity,
                 target: rule.target.clone(),
                 message: rule.message.clone(),
-            });
-            if let Some(key) = &rule.note {
-                let article = key.clone();
-                let message =
-                    self.notes[key].replace("{target}", rule.target.as_deref().unwrap_or(""));
-                if !notes
-                    .iter()
-                    .any(|n| n.rule == article && n.message == message)
-                {
-                    notes.push(Finding {
-                        rule: article,
-                        severity: Severity::Warn,
-                        target: rule.target.clone(),
-                        message,
-                    });
-                }
-            }
+            };
+            self.add_note(rule.note.as_ref(), &finding, &mut notes);
+            findings.push(finding);
+        }
+        // The model speaks only where no keyword or place rule blocks.
+        if !findings.iter().any(|f| f.severity == Severity::Block)
+            && let Some(model) = &self.classifier
+            && let Some(finding) = model.finding(&intake.description)
+        {
+            self.add_note(model.note(&finding.rule), &finding, &mut notes);
+            findings.push(finding);
         }
         findings.extend(self.repeat.check(intake, priors, now));
         // Stable sort: the deciding findings first, in rules-file order (which ranks 119 over 110 …).
@@ -86,6 +82,20 @@ impl RuleSet {
             decision,
             findings,
             time_class,
+        }
+    }
+
+    /// Adds the advisory `[notes]` entry `key` (Art. 12, 13) that goes with `finding`, once.
+    fn add_note(&self, key: Option<&String>, finding: &Finding, notes: &mut Vec<Finding>) {
+        let Some(key) = key else { return };
+        let message = self.notes[key].replace("{target}", finding.target.as_deref().unwrap_or(""));
+        if !notes.iter().any(|n| &n.rule == key && n.message == message) {
+            notes.push(Finding {
+                rule: key.clone(),
+                severity: Severity::Warn,
+                target: finding.target.clone(),
+                message,
+            });
         }
     }
 

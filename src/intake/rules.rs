@@ -1,5 +1,6 @@
 //! The rules files (`assets/rules/*.toml`): schema, loading, and errors that name file and line.
 
+use super::classify::{Classifier, ClassifierConfig, parse_calls};
 use super::place::Places;
 use super::repeat::Repeat;
 use super::text::{Matching, SPAN};
@@ -44,6 +45,35 @@ const EMBEDDED: &[(&str, &str)] = &[
         "time_class.toml",
         include_str!("../../assets/rules/time_class.toml"),
     ),
+    (
+        "classifier.toml",
+        include_str!("../../assets/rules/classifier.toml"),
+    ),
+    // The labelled calls the classifier learns from.
+    (
+        "calls-corpus.jsonl",
+        include_str!("../../assets/rules/calls-corpus.jsonl"),
+    ),
+    (
+        "calls-set1.jsonl",
+        include_str!("../../assets/rules/calls-set1.jsonl"),
+    ),
+    (
+        "calls-set2.jsonl",
+        include_str!("../../assets/rules/calls-set2.jsonl"),
+    ),
+    (
+        "calls-emergency.jsonl",
+        include_str!("../../assets/rules/calls-emergency.jsonl"),
+    ),
+    (
+        "calls-grounds.jsonl",
+        include_str!("../../assets/rules/calls-grounds.jsonl"),
+    ),
+    (
+        "calls-mixed.jsonl",
+        include_str!("../../assets/rules/calls-mixed.jsonl"),
+    ),
 ];
 
 #[derive(Debug, Error)]
@@ -61,12 +91,14 @@ pub enum RulesError {
     },
     #[error("rules lack a [{0}] section")]
     Missing(&'static str),
+    #[error("[classifier]: {0}")]
+    Classifier(String),
     #[error("no *.toml rules files in {}", .0.display())]
     Empty(PathBuf),
 }
 
 /// Article 11 grounds a keyword rule can assert; "11" is the paragraph on other platforms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 pub enum Ground {
     #[serde(rename = "11")]
     OtherPlatform,
@@ -172,6 +204,7 @@ struct RulesFile {
     notes: HashMap<String, String>,
     #[serde(default)]
     time_class: Vec<TimeRule>,
+    classifier: Option<ClassifierConfig>,
 }
 
 /// Everything the Article 11 check needs, merged from all rules files.
@@ -183,6 +216,8 @@ pub struct RuleSet {
     pub(super) rules: Vec<Rule>,
     pub(super) notes: HashMap<String, String>,
     pub(super) time_classes: Vec<TimeRule>,
+    /// Present when the rules hold a `[classifier]` section and labelled calls.
+    pub(super) classifier: Option<Classifier>,
 }
 
 impl RuleSet {
@@ -195,8 +230,8 @@ impl RuleSet {
         })
     }
 
-    /// All `*.toml` files of a directory, in file-name order, so the hotline office can tune the
-    /// rules without a rebuild.
+    /// All `*.toml` rules files and `*.jsonl` labelled calls of a directory, in file-name order,
+    /// so the hotline office can tune the rules and teach the classifier without a rebuild.
     pub fn load_dir(dir: impl AsRef<Path>) -> Result<RuleSet, RulesError> {
         let dir = dir.as_ref();
         let io = |path: &Path| {
@@ -208,9 +243,12 @@ impl RuleSet {
             .map(|e| e.map(|e| e.path()))
             .collect::<Result<_, _>>()
             .map_err(io(dir))?;
-        paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+        paths.retain(|p| p.extension().is_some_and(|e| e == "toml" || e == "jsonl"));
         paths.sort();
-        if paths.is_empty() {
+        if !paths
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "toml"))
+        {
             return Err(RulesError::Empty(dir.to_owned()));
         }
         let sources = paths
@@ -231,7 +269,12 @@ impl RuleSet {
         let mut merged = RulesFile::default();
         // Where each rule came from, for errors found after merging.
         let mut origin: Vec<(String, usize)> = Vec::new();
+        let mut calls = Vec::new();
         for (file, text) in sources {
+            if file.ends_with(".jsonl") {
+                calls.extend(parse_calls(&file, &text)?);
+                continue;
+            }
             let parsed: RulesFile = toml::from_str(&text).map_err(|e| RulesError::Invalid {
                 line: line_of(&text, e.span().map_or(0, |s| s.start)),
                 message: e.message().to_owned(),
@@ -245,6 +288,9 @@ impl RuleSet {
             set_once(&mut merged.matching, parsed.matching, || dup("matching"))?;
             set_once(&mut merged.places, parsed.places, || dup("places"))?;
             set_once(&mut merged.repeat, parsed.repeat, || dup("repeat"))?;
+            set_once(&mut merged.classifier, parsed.classifier, || {
+                dup("classifier")
+            })?;
             origin.extend(
                 parsed
                     .rule
@@ -290,7 +336,29 @@ impl RuleSet {
                 return Err(invalid("`terms` is empty".into()));
             }
         }
+        let classifier = match (merged.classifier, calls.is_empty()) {
+            (None, true) => None,
+            (None, false) => return Err(RulesError::Missing("classifier")),
+            (Some(_), true) => {
+                return Err(RulesError::Classifier(
+                    "no labelled calls (*.jsonl) to learn from".into(),
+                ));
+            }
+            (Some(config), false) => {
+                if let Some((ground, key)) = config
+                    .notes
+                    .iter()
+                    .find(|(_, key)| !merged.notes.contains_key(*key))
+                {
+                    return Err(RulesError::Classifier(format!(
+                        "note `{key}` for ground {ground} is not in [notes]"
+                    )));
+                }
+                Some(Classifier::train(config, &calls).map_err(RulesError::Classifier)?)
+            }
+        };
         Ok(RuleSet {
+            classifier,
             matching: merged.matching.ok_or(RulesError::Missing("matching"))?,
             places: merged.places.ok_or(RulesError::Missing("places"))?,
             repeat: merged.repeat.ok_or(RulesError::Missing("repeat"))?,

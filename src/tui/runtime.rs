@@ -66,6 +66,10 @@ async fn run_async(opts: Options, remote: Option<Arc<RemoteStore>>) -> Result<()
         app.notify(Level::Warn, format!("键位文件有误，已使用默认键位：{w}"));
     }
 
+    // The Article 11 classifier trains when the rules first load: off the render path.
+    tokio::task::spawn_blocking(|| {
+        crate::intake::RuleSet::embedded();
+    });
     let (mut term, _guard) = terminal::enter()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     // The knowledge base loads and indexes in the background; the form is usable at once.
