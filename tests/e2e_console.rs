@@ -86,6 +86,33 @@ fn take_a_call_in_chinese_and_see_it_queued() {
     assert_eq!(items[0]["description"], "暖气不热\n室温只有十五度");
 }
 
+/// A call the keyword rules do not recognise but the classifier does: the agent sees the
+/// model's finding as they type, and confirming follows it with a one-key transfer.
+#[test]
+fn the_classifier_flags_an_emergency_the_keywords_miss() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Console::start(dir.path(), &[], 100, 30);
+    c.wait_for("受理 F3");
+    c.paste("李先生");
+    c.send(TAB);
+    c.send("13904710000");
+    c.wait_for("13904710000");
+    for _ in 0..8 {
+        c.send(TAB);
+    }
+    c.paste("隔壁老太太屋里一股煤烟味，敲门没人应");
+    c.wait_for("模型提示");
+    c.send(CTRL_S);
+    c.wait_for("受理决定");
+    c.wait_for("一键转接 119");
+    c.send(CTRL_S);
+    c.wait_for("已生成工单 HH");
+    c.send(CTRL_Q);
+    assert!(c.wait_exit().0, "hotline exited with an error");
+    let list = list_json(dir.path());
+    assert_eq!(list[0]["status"], "transferred", "{list}");
+}
+
 #[test]
 fn a_draft_survives_a_killed_console() {
     let dir = tempfile::tempdir().unwrap();

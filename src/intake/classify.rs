@@ -230,7 +230,11 @@ impl Classifier {
                     .map(|t| format!("（{t}）"))
                     .unwrap_or_default(),
             )
-            .replace("{percent}", &format!("{:.0}", posterior * 100.0));
+            // A model is never certain: 99.97 % would read as "100".
+            .replace(
+                "{percent}",
+                &format!("{:.0}", (posterior * 100.0).min(99.0)),
+            );
         Some(Finding {
             rule: ground.code().into(),
             severity: Severity::Block,
