@@ -52,7 +52,7 @@ pub fn parse_intake(source: &str, text: &str) -> Result<Intake> {
 
 /// The check, with the repeat search in `store` when there is one.
 pub fn assess(intake: &Intake, store: Option<&dyn TicketStore>) -> Result<Assessment> {
-    let rules = RuleSet::embedded();
+    let rules = RuleSet::current();
     let at = now();
     let priors = match store {
         Some(s) => s.priors(

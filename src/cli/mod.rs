@@ -34,6 +34,10 @@ pub struct Cli {
     /// Knowledge-base directory (default: the bundled base)
     #[arg(long, global = true, value_name = "DIR")]
     pub kb: Option<PathBuf>,
+    /// Article 11 rules and labelled calls directory, e.g. a tuned copy of assets/rules
+    /// (default: the bundled rules)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
     /// Keymap to start from: default or vim (a user keymap.toml overrides it)
     #[arg(long, value_name = "NAME", default_value = "default")]
     pub keymap: String,
@@ -118,6 +122,11 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    if let Some(dir) = &cli.rules {
+        let rules = crate::intake::RuleSet::load_dir(dir)?;
+        // Nothing has checked a call yet, so this is the first and only install.
+        let _ = crate::intake::RuleSet::install(rules);
+    }
     let explicit_dir = cli.data_dir.clone();
     let data_dir = crate::paths::data_dir(cli.data_dir.clone());
     let actor = Actor::new(

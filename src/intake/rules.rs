@@ -207,6 +207,9 @@ struct RulesFile {
     classifier: Option<ClassifierConfig>,
 }
 
+/// The rules installed by [`RuleSet::install`].
+static ACTIVE: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+
 /// Everything the Article 11 check needs, merged from all rules files.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
@@ -228,6 +231,18 @@ impl RuleSet {
             RuleSet::from_sources(EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())))
                 .expect("embedded rules are valid (checked by unit tests)")
         })
+    }
+
+    /// The rules in force: a tuned copy put in force at start (`--rules DIR`), else the
+    /// embedded ones.
+    pub fn current() -> &'static RuleSet {
+        ACTIVE.get().unwrap_or_else(|| RuleSet::embedded())
+    }
+
+    /// Puts a tuned copy in force for the rest of the process. Call it once, at start, before
+    /// anything checks a call; a second call is refused and hands the rules back.
+    pub fn install(rules: RuleSet) -> Result<(), Box<RuleSet>> {
+        ACTIVE.set(rules).map_err(Box::new)
     }
 
     /// All `*.toml` rules files and `*.jsonl` labelled calls of a directory, in file-name order,

@@ -471,7 +471,7 @@ impl App {
     fn recheck(&mut self) {
         let intake = self.form.raw_intake();
         self.assessment = (!intake.description.trim().is_empty())
-            .then(|| RuleSet::embedded().check(&intake, &self.priors, now()));
+            .then(|| RuleSet::current().check(&intake, &self.priors, now()));
     }
 
     /// Keys without a binding edit the focused field or dialog.
@@ -656,7 +656,7 @@ impl App {
         if intake.description.is_empty() {
             intake.description = "紧急事项一键转接".to_string();
         }
-        let assessment = RuleSet::embedded().check(&intake, &self.priors, now());
+        let assessment = RuleSet::current().check(&intake, &self.priors, now());
         intake.time_class = Some(crate::domain::TimeClass::Urgent);
         self.detail = None;
         self.focus = Focus::Intake;
@@ -676,7 +676,7 @@ impl App {
             }
             Ok(mut intake) => {
                 self.form.errors.clear();
-                let assessment = RuleSet::embedded().check(&intake, &self.priors, now());
+                let assessment = RuleSet::current().check(&intake, &self.priors, now());
                 intake.time_class = intake.time_class.or(Some(assessment.time_class));
                 self.decide = Some(Decide::new(intake, assessment));
             }

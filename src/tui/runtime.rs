@@ -68,7 +68,7 @@ async fn run_async(opts: Options, remote: Option<Arc<RemoteStore>>) -> Result<()
 
     // The Article 11 classifier trains when the rules first load: off the render path.
     tokio::task::spawn_blocking(|| {
-        crate::intake::RuleSet::embedded();
+        crate::intake::RuleSet::current();
     });
     let (mut term, _guard) = terminal::enter()?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
@@ -176,7 +176,7 @@ pub fn execute(effect: Effect, actor: &Actor, store: &dyn TicketStore, draft_pat
                 .map_err(|e| e.to_string()),
         ),
         Effect::Priors { phone, address } => {
-            let since = crate::domain::now() - RuleSet::embedded().repeat_window();
+            let since = crate::domain::now() - RuleSet::current().repeat_window();
             // A failed repeat search only loses the 11(4) advice, never the call.
             Msg::Priors(
                 store
