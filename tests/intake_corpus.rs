@@ -48,8 +48,9 @@ fn score(name: &str, cases: &[Case], show_misses: bool) -> Score {
     for case in cases {
         let a = rules.check(&intake(case), &[], now);
         let target = a.findings.first().and_then(|f| f.target.clone());
-        let ok = a.decision == case.expect
-            && (case.expect != Decision::Transfer || target == case.target);
+        // Transfers and redirects must also name the right line.
+        let ok =
+            a.decision == case.expect && (case.expect == Decision::Reject || target == case.target);
         let ground = case.rule.map_or("accept", |g| g.code()).to_owned();
         let entry = per_ground.entry(ground.clone()).or_default();
         entry.1 += 1;
@@ -96,6 +97,7 @@ fn score(name: &str, cases: &[Case], show_misses: bool) -> Score {
 /// The labelled calls the rules were tuned on and the classifier learns from
 /// (`assets/rules/calls-*.jsonl`), with floors a little under their recorded scores: they
 /// guard against regressions. Set 1 and 2 were held out once and read while tuning later.
+/// (calls-emergency keeps one known miss: a steel pipe falling off a lorry onto a car.)
 #[test]
 fn learnt_calls_stay_right() {
     for (name, jsonl, floor) in [
@@ -140,8 +142,8 @@ fn learnt_calls_stay_right() {
 /// never read by anyone tuning them nor learnt by the classifier: the honest measure
 /// (recorded in BENCHMARKS.md). Each floor sits a little under the recorded score.
 const HELD_OUT: [(&str, &str, f64); 2] = [
-    ("heldout3", include_str!("data/intake_heldout3.jsonl"), 0.80),
-    ("heldout4", include_str!("data/intake_heldout4.jsonl"), 0.80),
+    ("heldout3", include_str!("data/intake_heldout3.jsonl"), 0.92),
+    ("heldout4", include_str!("data/intake_heldout4.jsonl"), 0.95),
 ];
 
 #[test]
@@ -155,9 +157,12 @@ fn heldout_accuracy() {
     );
     for (name, jsonl, floor) in HELD_OUT {
         let s = score(name, &cases(name, jsonl), false);
-        println!("{name} emergencies missed: {}", s.missed_emergencies.len());
+        // Counted, never printed: the texts stay unread.
+        let missed = s.missed_emergencies.len();
+        println!("{name} emergencies missed: {missed}");
         let accuracy = s.right as f64 / s.total as f64;
         assert!(accuracy >= floor, "{name} accuracy {accuracy:.3} < {floor}");
+        assert_eq!(missed, 0, "{name}: emergencies missed");
     }
 }
 
