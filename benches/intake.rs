@@ -1,7 +1,7 @@
 //! Time of one Article 11 check (no priors) over the labelled corpus: p50/p99 in µs.
 
 use chrono::{FixedOffset, TimeZone};
-use hotline::domain::{Caller, Channel, Intake, Kind};
+use hotline::domain::Intake;
 use hotline::intake::{RuleSet, parse_calls};
 use std::hint::black_box;
 use std::time::Instant;
@@ -34,24 +34,7 @@ fn main() {
         include_str!("../assets/rules/calls-corpus.jsonl"),
     )
     .expect("corpus is valid");
-    let intakes: Vec<Intake> = calls
-        .into_iter()
-        .map(|c| Intake {
-            caller: Caller {
-                name: "测试".into(),
-                phone: "13904710000".into(),
-            },
-            channel: Channel::Phone,
-            kind: Kind::Complaint,
-            district: c.district,
-            street: None,
-            address: c.address,
-            description: c.description,
-            category: None,
-            time_class: None,
-            kb_ref: None,
-        })
-        .collect();
+    let intakes: Vec<Intake> = calls.iter().map(|c| c.intake()).collect();
     // Warm-up also builds the embedded rules and divisions once.
     for i in &intakes {
         black_box(rules.check(i, &[], now));

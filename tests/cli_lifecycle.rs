@@ -235,4 +235,10 @@ fn a_district_elsewhere_is_an_outside_city_rejection() {
     let (_, s, _) = hotline(d, "agent", &["ticket", "show", out.trim(), "--json"], "");
     let show: serde_json::Value = serde_json::from_str(&s).unwrap();
     assert_eq!(show["status"], "rejected");
+
+    // A typo is refused as input, not recorded as a rejection.
+    let typo = call.replace("昆都仑区", "赛罕去");
+    let (created, _, err) = hotline(d, "agent", &["ticket", "create"], &typo);
+    assert!(!created);
+    assert!(err.contains("赛罕去"), "{err}");
 }

@@ -15,7 +15,9 @@ fn tuned_copy() -> (tempfile::TempDir, PathBuf) {
     let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/rules");
     for entry in std::fs::read_dir(bundled).unwrap() {
         let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
     }
     let path = dir.path().to_owned();
     (dir, path)

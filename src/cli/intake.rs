@@ -35,9 +35,11 @@ pub fn parse_intake(source: &str, text: &str) -> Result<Intake> {
         )
     })?;
     if let Err(mut errors) = crate::intake::validate(&intake) {
-        // A district outside Hohhot is what ground 11(1) judges, not a malformed input: the
-        // check reports it as a finding (and `ticket create` records the rejection).
-        errors.retain(|e| !matches!(e, FieldError::District(_)));
+        // A district elsewhere is what ground 11(1) judges, not a malformed input: the check
+        // reports it as a finding (and `ticket create` records the rejection). A typo stays an
+        // error, so that it is not recorded as a rejection.
+        let rules = RuleSet::current();
+        errors.retain(|e| !matches!(e, FieldError::District(d) if rules.district_elsewhere(d)));
         if errors.is_empty() {
             return Ok(intake);
         }

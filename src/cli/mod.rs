@@ -122,10 +122,17 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    if let Some(dir) = &cli.rules {
-        let rules = crate::intake::RuleSet::load_dir(dir)?;
-        // Nothing has checked a call yet, so this is the first and only install.
-        let _ = crate::intake::RuleSet::install(rules);
+    // Only the commands that check calls load a tuned copy of the rules.
+    if let Some(dir) = &cli.rules
+        && matches!(
+            cli.command,
+            None | Some(Command::Intake(_)) | Some(Command::Ticket(_))
+        )
+    {
+        let rules = crate::intake::RuleSet::load_dir(dir)
+            .with_context(|| format!("--rules {}", dir.display()))?;
+        crate::intake::RuleSet::install(rules)
+            .map_err(|_| anyhow::anyhow!("rules were in use before --rules was read"))?;
     }
     let explicit_dir = cli.data_dir.clone();
     let data_dir = crate::paths::data_dir(cli.data_dir.clone());

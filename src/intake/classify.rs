@@ -4,10 +4,12 @@
 //!
 //! Keyword lists fall behind the ways callers describe danger or unlawful requests (every fresh
 //! batch of labelled calls needed new words); the model generalises from how whole calls are
-//! worded. It only speaks where no keyword rule blocks, and only when its posterior clears
-//! `min_posterior`, so the precise rules keep the final word where they fire.
+//! worded. It only speaks where no keyword rule blocks, and only when the probability it gives
+//! one ground clears `min_posterior`, so the precise rules keep the final word where they fire.
+//! Naive Bayes probabilities are overconfident (a character and the pairs holding it are not
+//! independent), so the finding states no percentage.
 
-use super::rules::{Ground, RulesError};
+use super::rules::Ground;
 use crate::domain::{Decision, Finding, Severity};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -16,21 +18,21 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClassifierConfig {
-    /// Additive smoothing of the per-label feature frequencies.
+    /// Additive smoothing of the per-label feature frequencies (> 0).
     pub alpha: f64,
-    /// The model's finding is made only when the winning label is at least this probable.
+    /// The model's finding is made only when its ground is at least this probable (0 < p <= 1).
     pub min_posterior: f64,
-    /// `{name}` (from `names`), `{target}` and `{percent}` are filled in.
+    /// `{name}` (from `names`) and `{target}` are filled in.
     pub message: String,
     /// How the message names each ground ("11.2" = "紧急事项" …).
-    pub names: BTreeMap<String, String>,
+    pub names: BTreeMap<Ground, String>,
     /// Grounds the model never asserts because a rule knows better (11.1: the divisions data
     /// tells 鄂尔多斯大街 in Hohhot from 鄂尔多斯 the city; character pairs cannot).
     #[serde(default)]
-    pub leave_to_rules: Vec<String>,
+    pub leave_to_rules: Vec<Ground>,
     /// The `[notes]` key added beside a finding on a ground ("11.2" = "12", as the rules do).
     #[serde(default)]
-    pub notes: BTreeMap<String, String>,
+    pub notes: BTreeMap<Ground, String>,
 }
 
 /// One labelled call, as the `calls-*.jsonl` files and the test corpora hold them.
@@ -58,43 +60,75 @@ struct Label {
 impl LabelledCall {
     /// The label, checked for consistency (a transfer names 11.2 and a line …).
     fn label(&self) -> Result<Label, String> {
-        let ground = self.rule;
-        let ok = match self.expect {
-            Decision::Accept => ground.is_none() && self.target.is_none(),
-            Decision::Transfer => ground == Some(Ground::Emergency) && self.target.is_some(),
-            Decision::Redirect => ground == Some(Ground::OtherPlatform) && self.target.is_some(),
-            Decision::Reject => ground.is_some_and(|g| g.decision() == Decision::Reject),
+        let (ground, target) = (self.rule, self.target.as_deref());
+        let needs = match self.expect {
+            Decision::Accept => {
+                (ground.is_some() || target.is_some()).then_some("no rule and no target")
+            }
+            Decision::Transfer => (ground != Some(Ground::Emergency) || target.is_none())
+                .then_some("rule 11.2 and a target"),
+            Decision::Redirect => (ground != Some(Ground::OtherPlatform) || target.is_none())
+                .then_some("rule 11 and a target"),
+            // A repeat (11.4) depends on earlier tickets, not on how the call is worded.
+            Decision::Reject => (!ground
+                .is_some_and(|g| g.decision() == Decision::Reject && g != Ground::Repeat)
+                || target.is_some())
+            .then_some("one of rules 11.1, 11.3, 11.5, 11.6, 11.7 and no target"),
         };
-        if !ok {
-            return Err(format!(
-                "expect `{:?}` does not fit rule {:?} and target {:?}",
-                self.expect,
-                ground.map(Ground::code),
-                self.target
-            ));
+        match needs {
+            Some(needs) => Err(format!(
+                "\"expect\": \"{}\" needs {needs}; got rule {}, target {}",
+                format!("{:?}", self.expect).to_lowercase(),
+                ground.map_or("none", Ground::code),
+                target.unwrap_or("none")
+            )),
+            None => Ok(Label {
+                ground,
+                target: target.map(str::to_owned),
+            }),
         }
-        // Reject grounds carry no target; transfer and redirect grounds are told apart by it.
-        let target = self
-            .target
-            .clone()
-            .filter(|_| self.expect != Decision::Reject);
-        Ok(Label { ground, target })
+    }
+
+    /// The call as the intake check sees it, from a fixed test caller.
+    pub fn intake(&self) -> crate::domain::Intake {
+        use crate::domain::{Caller, Channel, Intake, Kind};
+        Intake {
+            caller: Caller {
+                name: "测试".into(),
+                phone: "13904710000".into(),
+            },
+            channel: Channel::Phone,
+            kind: Kind::Complaint,
+            district: self.district.clone(),
+            street: None,
+            address: self.address.clone(),
+            description: self.description.clone(),
+            category: None,
+            time_class: None,
+            kb_ref: None,
+        }
     }
 }
 
 /// Parses one `calls-*.jsonl` file; errors name the file and line.
-pub fn parse_calls(file: &str, text: &str) -> Result<Vec<LabelledCall>, RulesError> {
+pub fn parse_calls(file: &str, text: &str) -> Result<Vec<LabelledCall>, super::RulesError> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(n, line)| {
-            let invalid = |message: String| RulesError::Invalid {
+            let invalid = |message: String| super::RulesError::Invalid {
                 file: file.to_owned(),
                 line: n + 1,
                 message,
             };
-            let call: LabelledCall =
-                serde_json::from_str(line).map_err(|e| invalid(e.to_string()))?;
+            let call: LabelledCall = serde_json::from_str(line).map_err(|e| {
+                // serde_json names its own line 1: keep the column, drop its position.
+                let text = e.to_string();
+                let message = text
+                    .rsplit_once(" at line ")
+                    .map_or(text.as_str(), |(m, _)| m);
+                invalid(format!("column {}: {message}", e.column()))
+            })?;
             call.label().map_err(invalid)?;
             if call.description.trim().is_empty() {
                 return Err(invalid("empty description".into()));
@@ -108,159 +142,172 @@ pub fn parse_calls(file: &str, text: &str) -> Result<Vec<LabelledCall>, RulesErr
 #[derive(Debug, Clone)]
 pub struct Classifier {
     config: ClassifierConfig,
+    /// Sorted; a column of `log_likelihood` each.
     labels: Vec<Label>,
     log_prior: Vec<f64>,
-    /// Feature -> row of `log_likelihood` (one column per label).
-    rows: HashMap<u64, usize>,
+    /// Feature -> its row of `log_likelihood`.
+    feature_row: HashMap<u64, usize>,
     log_likelihood: Vec<f64>,
 }
 
 impl Classifier {
-    /// Multinomial naive Bayes over feature presence (each feature counts once per call).
+    /// Binarised multinomial naive Bayes: each feature counts once per call.
     pub fn train(config: ClassifierConfig, calls: &[LabelledCall]) -> Result<Self, String> {
-        let mut labels: Vec<Label> = calls.iter().map(|c| c.label()).collect::<Result<_, _>>()?;
-        let of_call = labels.clone();
+        if !(config.alpha.is_finite() && config.alpha > 0.0) {
+            return Err(format!("alpha must be above 0, not {}", config.alpha));
+        }
+        if !(config.min_posterior > 0.0 && config.min_posterior <= 1.0) {
+            return Err(format!(
+                "min_posterior must lie in (0, 1], not {}",
+                config.min_posterior
+            ));
+        }
+        let call_labels: Vec<Label> = calls.iter().map(|c| c.label()).collect::<Result<_, _>>()?;
+        let mut labels = call_labels.clone();
         labels.sort();
         labels.dedup();
-        if labels.len() < 2 {
-            return Err("the classifier needs labelled calls of at least two kinds".into());
+        if labels.first().is_none_or(|l| l.ground.is_some()) || labels.len() < 2 {
+            return Err(format!(
+                "the labelled calls need ordinary (accept) calls and at least one ground; found {}",
+                labels.len()
+            ));
         }
-        for (name, ground) in labels
+        if let Some(g) = labels
             .iter()
-            .filter_map(|l| l.ground.map(|g| (g.code(), g)))
+            .filter_map(|l| l.ground)
+            .find(|g| !config.leave_to_rules.contains(g) && !config.names.contains_key(g))
         {
-            if !config.names.contains_key(name) {
-                return Err(format!(
-                    "[classifier.names] lacks ground \"{}\"",
-                    ground.code()
-                ));
-            }
+            return Err(format!("[classifier.names] lacks ground \"{}\"", g.code()));
         }
-        let column = |l: &Label| labels.binary_search(l).expect("label was collected");
-        let width = labels.len();
-        let mut docs = vec![0usize; width];
-        let mut rows: HashMap<u64, usize> = HashMap::new();
+        let n_labels = labels.len();
+        let mut docs = vec![0usize; n_labels];
+        let mut feature_row: HashMap<u64, usize> = HashMap::new();
         let mut counts: Vec<f64> = Vec::new();
-        for (call, label) in calls.iter().zip(&of_call) {
-            let col = column(label);
+        for (call, label) in calls.iter().zip(&call_labels) {
+            let col = labels.binary_search(label).expect("label was collected");
             docs[col] += 1;
             for f in features(&call.description) {
-                let next = rows.len();
-                let row = *rows.entry(f).or_insert(next);
+                let next = feature_row.len();
+                let row = *feature_row.entry(f).or_insert(next);
                 if row == next {
-                    counts.resize(counts.len() + width, 0.0);
+                    counts.resize(counts.len() + n_labels, 0.0);
                 }
-                counts[row * width + col] += 1.0;
+                counts[row * n_labels + col] += 1.0;
             }
         }
-        let vocabulary = rows.len() as f64;
-        let mut totals = vec![0.0; width];
-        for row in counts.chunks(width) {
-            for (t, c) in totals.iter_mut().zip(row) {
-                *t += c;
-            }
+        let vocabulary = feature_row.len() as f64;
+        let mut totals = vec![0.0; n_labels];
+        for (i, c) in counts.iter().enumerate() {
+            totals[i % n_labels] += c;
         }
         let alpha = config.alpha;
         let log_likelihood = counts
-            .chunks(width)
-            .flat_map(|row| {
-                row.iter()
-                    .zip(&totals)
-                    .map(|(c, t)| ((c + alpha) / (t + alpha * vocabulary)).ln())
-                    .collect::<Vec<_>>()
-            })
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((c + alpha) / (totals[i % n_labels] + alpha * vocabulary)).ln())
             .collect();
         let n = calls.len() as f64;
         Ok(Classifier {
             log_prior: docs.iter().map(|&d| (d as f64 / n).ln()).collect(),
             config,
             labels,
-            rows,
+            feature_row,
             log_likelihood,
         })
     }
 
-    /// The most probable label and its posterior.
-    fn predict(&self, description: &str) -> (&Label, f64) {
-        let width = self.labels.len();
+    /// Each label's probability, or `None` when no feature of the text was ever seen (the
+    /// priors alone would speak).
+    fn posteriors(&self, description: &str) -> Option<Vec<f64>> {
+        let n_labels = self.labels.len();
         let mut scores = self.log_prior.clone();
-        for row in features(description).filter_map(|f| self.rows.get(&f)) {
-            let likelihood = &self.log_likelihood[row * width..(row + 1) * width];
+        let mut seen = false;
+        for row in features(description).filter_map(|f| self.feature_row.get(&f)) {
+            seen = true;
+            let likelihood = &self.log_likelihood[row * n_labels..(row + 1) * n_labels];
             for (s, l) in scores.iter_mut().zip(likelihood) {
                 *s += l;
             }
         }
-        let (best, top) = scores
+        let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let exp: Vec<f64> = scores.iter().map(|s| (s - top).exp()).collect();
+        let total: f64 = exp.iter().sum();
+        seen.then(|| exp.iter().map(|e| e / total).collect())
+    }
+
+    /// The `[notes]` key that goes with one of this model's findings.
+    pub fn note(&self, finding: &Finding) -> Option<&String> {
+        self.config
+            .notes
             .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(i, s)| (i, *s))
-            .expect("at least two labels");
-        let total: f64 = scores.iter().map(|s| (s - top).exp()).sum();
-        (&self.labels[best], 1.0 / total)
+            .find(|(g, _)| g.code() == finding.rule)
+            .map(|(_, key)| key)
     }
 
-    /// The `[notes]` key that goes with a finding on `ground`.
-    pub fn note(&self, ground: &str) -> Option<&String> {
-        self.config.notes.get(ground)
+    /// The `[notes]` keys the settings refer to, to check against `[notes]`.
+    pub fn note_keys(&self) -> impl Iterator<Item = &String> {
+        self.config.notes.values()
     }
 
-    /// A blocking finding when the model is sure the call falls under a ground.
+    /// A blocking finding when the model is sure the call falls under a ground. A ground's
+    /// probability is the sum over its lines, so an emergency split between 119 and 120 still
+    /// counts; the likeliest line is named.
     pub fn finding(&self, description: &str) -> Option<Finding> {
-        let (label, posterior) = self.predict(description);
-        let ground = label.ground?;
-        if posterior < self.config.min_posterior
-            || self
-                .config
-                .leave_to_rules
-                .iter()
-                .any(|g| g == ground.code())
-        {
+        let p = self.posteriors(description)?;
+        let mut by_ground: BTreeMap<Option<Ground>, f64> = BTreeMap::new();
+        for (label, p) in self.labels.iter().zip(&p) {
+            *by_ground.entry(label.ground).or_default() += p;
+        }
+        let (ground, mass) = by_ground
+            .into_iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .expect("at least two labels");
+        let ground = ground?;
+        if mass < self.config.min_posterior || self.config.leave_to_rules.contains(&ground) {
             return None;
         }
+        let target = self
+            .labels
+            .iter()
+            .zip(&p)
+            .filter(|(l, _)| l.ground == Some(ground))
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .and_then(|(l, _)| l.target.clone());
         let message = self
             .config
             .message
-            .replace("{name}", &self.config.names[ground.code()])
+            .replace("{name}", &self.config.names[&ground])
             .replace(
                 "{target}",
-                &label
-                    .target
+                &target
                     .as_deref()
                     .map(|t| format!("（{t}）"))
                     .unwrap_or_default(),
-            )
-            // A model is never certain: 99.97 % would read as "100".
-            .replace(
-                "{percent}",
-                &format!("{:.0}", (posterior * 100.0).min(99.0)),
             );
         Some(Finding {
             rule: ground.code().into(),
             severity: Severity::Block,
-            target: label.target.clone(),
+            target,
             message,
         })
     }
 }
 
-/// Characters and adjacent character pairs, each once. Spaces are dropped, digits folded to 0
-/// (3号楼 and 5号楼 say the same) and Latin letters lower-cased.
+/// Characters and adjacent character pairs, each once. Spaces are dropped, ASCII and
+/// full-width digits folded to 0 (3号楼 and 5号楼 say the same), ASCII letters lower-cased.
 fn features(text: &str) -> impl Iterator<Item = u64> {
-    let chars: Vec<u32> = text
+    let chars: Vec<u64> = text
         .chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
-            '0'..='9' => '0',
+            '0'..='9' | '０'..='９' => '0',
             c => c.to_ascii_lowercase(),
-        } as u32)
+        })
+        .map(|c| u64::from(u32::from(c)))
         .collect();
-    let mut out: Vec<u64> = chars.iter().map(|&c| u64::from(c)).collect();
-    out.extend(
-        chars
-            .windows(2)
-            .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])),
-    );
+    let mut out = chars.clone();
+    // A pair's key lies above every character's (chars are below 2^21).
+    out.extend(chars.windows(2).map(|w| ((w[0] + 1) << 32) | w[1]));
     out.sort_unstable();
     out.dedup();
     out.into_iter()
@@ -274,10 +321,10 @@ mod tests {
         ClassifierConfig {
             alpha: 0.1,
             min_posterior: 0.8,
-            message: "疑似{name}{target}（{percent}%）".into(),
+            message: "疑似{name}{target}".into(),
             names: BTreeMap::from([
-                ("11.2".into(), "紧急事项".into()),
-                ("11.7".into(), "违法事项".into()),
+                (Ground::Emergency, "紧急事项".into()),
+                (Ground::Unlawful, "违法事项".into()),
             ]),
             leave_to_rules: Vec::new(),
             notes: BTreeMap::new(),
@@ -308,11 +355,7 @@ mod tests {
             (f.rule.as_str(), f.target.as_deref()),
             ("11.2", Some("120"))
         );
-        assert!(
-            f.message.starts_with("疑似紧急事项（120）"),
-            "{}",
-            f.message
-        );
+        assert_eq!(f.message, "疑似紧急事项（120）");
         let f = model.finding("能不能帮我查他的住址").expect("private data");
         assert_eq!((f.rule.as_str(), f.target), ("11.7", None));
         assert!(model.finding("家里停水了").is_none());
@@ -324,12 +367,50 @@ mod tests {
         strict.min_posterior = 0.999_999;
         let model = Classifier::train(strict, &calls(TRAIN)).unwrap();
         assert!(model.finding("晕").is_none());
+        // Nothing the model has seen: the priors alone must not speak.
+        let model = Classifier::train(config(), &calls(TRAIN)).unwrap();
+        assert!(model.posteriors("😀 ？").is_none());
+        assert!(model.finding("").is_none());
+    }
+
+    #[test]
+    fn an_emergency_split_between_lines_still_counts() {
+        let mut lines = TRAIN.to_vec();
+        lines.push(r#"{"description":"老人叫不醒屋里有煤烟味","district":null,"address":null,"expect":"transfer","rule":"11.2","target":"119"}"#);
+        lines.push(r#"{"description":"屋里有人叫不醒了一股煤气味","district":null,"address":null,"expect":"transfer","rule":"11.2","target":"119"}"#);
+        let model = Classifier::train(config(), &calls(&lines)).unwrap();
+        let p = model.posteriors("叫不醒").unwrap();
+        let top = p.iter().copied().fold(0.0, f64::max);
+        assert!(top < 0.8, "no single line is sure: {p:?}");
+        let f = model.finding("叫不醒").expect("the ground is sure");
+        assert_eq!(f.rule, "11.2");
+    }
+
+    #[test]
+    fn settings_and_label_sets_are_checked() {
+        let mut c = config();
+        c.alpha = 0.0;
+        assert!(
+            Classifier::train(c, &calls(TRAIN))
+                .unwrap_err()
+                .contains("alpha")
+        );
+        let mut c = config();
+        c.min_posterior = 1.5;
+        assert!(
+            Classifier::train(c, &calls(TRAIN))
+                .unwrap_err()
+                .contains("min_posterior")
+        );
+        let grounds_only: Vec<&str> = TRAIN[..4].to_vec();
+        let err = Classifier::train(config(), &calls(&grounds_only)).unwrap_err();
+        assert!(err.contains("accept"), "{err}");
     }
 
     #[test]
     fn grounds_left_to_the_rules_stay_silent() {
         let mut c = config();
-        c.leave_to_rules = vec!["11.7".into()];
+        c.leave_to_rules = vec![Ground::Unlawful];
         let model = Classifier::train(c, &calls(TRAIN)).unwrap();
         assert!(model.finding("能不能帮我查他的住址").is_none());
         assert!(model.finding("我妈晕倒了怎么叫都叫不醒").is_some());
@@ -341,6 +422,11 @@ mod tests {
         let b: Vec<u64> = features("5号楼").collect();
         assert_eq!(a, b);
         assert_eq!(a.len(), 5, "three characters and two pairs");
+        let full_width: Vec<u64> = features("３号楼").collect();
+        assert_eq!(full_width, b);
+        // A pair never collides with a character, even after NUL.
+        let pair: Vec<u64> = features("\0a").collect();
+        assert_eq!(pair.len(), 3);
     }
 
     #[test]
@@ -351,21 +437,27 @@ mod tests {
             r#"{"description":"x","district":null,"address":null,"expect":"transfer","rule":"11.6","target":null}"#
         );
         let err = parse_calls("calls-x.jsonl", &text).unwrap_err().to_string();
-        assert!(
-            err.starts_with("calls-x.jsonl:3: expect `Transfer`"),
-            "{err}"
+        assert_eq!(
+            err,
+            "calls-x.jsonl:3: \"expect\": \"transfer\" needs rule 11.2 and a target; got rule 11.6, target none"
         );
         let err = parse_calls("calls-x.jsonl", "{\"description\": 1}")
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("calls-x.jsonl:1: "), "{err}");
+        assert!(err.starts_with("calls-x.jsonl:1: column "), "{err}");
+        assert!(!err.contains("line 1 column"), "{err}");
+        let repeat = r#"{"description":"x","district":null,"address":null,"expect":"reject","rule":"11.4","target":null}"#;
+        assert!(parse_calls("calls-x.jsonl", repeat).is_err());
     }
 
     #[test]
     fn every_ground_needs_a_name() {
         let mut c = config();
-        c.names.remove("11.7");
-        let err = Classifier::train(c, &calls(TRAIN)).unwrap_err();
+        c.names.remove(&Ground::Unlawful);
+        let err = Classifier::train(c.clone(), &calls(TRAIN)).unwrap_err();
         assert!(err.contains("11.7"), "{err}");
+        // A ground left to the rules is never named in a finding.
+        c.leave_to_rules = vec![Ground::Unlawful];
+        assert!(Classifier::train(c, &calls(TRAIN)).is_ok());
     }
 }

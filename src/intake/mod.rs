@@ -32,6 +32,12 @@ impl RuleSet {
         chrono::Duration::days(self.repeat.window_days)
     }
 
+    /// Whether a district that is not a Hohhot division names a place elsewhere (ground 11(1))
+    /// rather than being a typo.
+    pub fn district_elsewhere(&self, district: &str) -> bool {
+        self.places.is_elsewhere(district, Divisions::embedded())
+    }
+
     /// Checks one call against Article 11; `priors` are the caller's or address's earlier tickets.
     pub fn check(
         &self,
@@ -64,7 +70,7 @@ impl RuleSet {
             && let Some(model) = &self.classifier
             && let Some(finding) = model.finding(&intake.description)
         {
-            self.add_note(model.note(&finding.rule), &finding, &mut notes);
+            self.add_note(model.note(&finding), &finding, &mut notes);
             findings.push(finding);
         }
         findings.extend(self.repeat.check(intake, priors, now));

@@ -78,6 +78,16 @@ impl Places {
         })
     }
 
+    /// Whether a district field that is not a Hohhot division names a place elsewhere (a
+    /// division code, a known place, or a name shaped like a division: …区/县/旗/市/盟/省),
+    /// rather than being a typo.
+    pub fn is_elsewhere(&self, district: &str, divisions: &Divisions) -> bool {
+        let d = district.trim();
+        (d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit()))
+            || d.ends_with(['区', '县', '旗', '市', '盟', '省'])
+            || self.mention(d, divisions).is_some()
+    }
+
     /// The first outside place named as where something is, not as a road name or destination.
     fn mention<'s>(&'s self, text: &str, divisions: &Divisions) -> Option<&'s str> {
         let local = divisions.local_spans(text);

@@ -91,8 +91,8 @@ pub enum RulesError {
     },
     #[error("rules lack a [{0}] section")]
     Missing(&'static str),
-    #[error("[classifier]: {0}")]
-    Classifier(String),
+    #[error("{file}: [classifier]: {message}")]
+    Classifier { file: String, message: String },
     #[error("no *.toml rules files in {}", .0.display())]
     Empty(PathBuf),
 }
@@ -236,11 +236,13 @@ impl RuleSet {
     /// The rules in force: a tuned copy put in force at start (`--rules DIR`), else the
     /// embedded ones.
     pub fn current() -> &'static RuleSet {
-        ACTIVE.get().unwrap_or_else(|| RuleSet::embedded())
+        // Once any rules were handed out, installing others would split the process in two.
+        ACTIVE.get_or_init(|| RuleSet::embedded().clone())
     }
 
-    /// Puts a tuned copy in force for the rest of the process. Call it once, at start, before
-    /// anything checks a call; a second call is refused and hands the rules back.
+    /// Puts a tuned copy in force for the rest of the process. It must come first, before
+    /// anything asks for the [`RuleSet::current`] rules; otherwise it is refused and the rules
+    /// are handed back.
     pub fn install(rules: RuleSet) -> Result<(), Box<RuleSet>> {
         ACTIVE.set(rules).map_err(Box::new)
     }
@@ -285,9 +287,12 @@ impl RuleSet {
         // Where each rule came from, for errors found after merging.
         let mut origin: Vec<(String, usize)> = Vec::new();
         let mut calls = Vec::new();
+        // Where `[classifier]` and the first labelled calls came from, for errors.
+        let (mut classifier_file, mut calls_file) = (None, None);
         for (file, text) in sources {
             if file.ends_with(".jsonl") {
                 calls.extend(parse_calls(&file, &text)?);
+                calls_file.get_or_insert_with(|| file.clone());
                 continue;
             }
             let parsed: RulesFile = toml::from_str(&text).map_err(|e| RulesError::Invalid {
@@ -303,6 +308,9 @@ impl RuleSet {
             set_once(&mut merged.matching, parsed.matching, || dup("matching"))?;
             set_once(&mut merged.places, parsed.places, || dup("places"))?;
             set_once(&mut merged.repeat, parsed.repeat, || dup("repeat"))?;
+            if parsed.classifier.is_some() {
+                classifier_file = Some(file.clone());
+            }
             set_once(&mut merged.classifier, parsed.classifier, || {
                 dup("classifier")
             })?;
@@ -351,25 +359,32 @@ impl RuleSet {
                 return Err(invalid("`terms` is empty".into()));
             }
         }
-        let classifier = match (merged.classifier, calls.is_empty()) {
-            (None, true) => None,
-            (None, false) => return Err(RulesError::Missing("classifier")),
-            (Some(_), true) => {
-                return Err(RulesError::Classifier(
-                    "no labelled calls (*.jsonl) to learn from".into(),
-                ));
+        let classifier = match (merged.classifier, classifier_file, calls_file) {
+            (None, _, None) => None,
+            (None, _, Some(file)) => {
+                return Err(RulesError::Classifier {
+                    file,
+                    message: "labelled calls found but no [classifier] section to learn them"
+                        .into(),
+                });
             }
-            (Some(config), false) => {
-                if let Some((ground, key)) = config
-                    .notes
-                    .iter()
-                    .find(|(_, key)| !merged.notes.contains_key(*key))
-                {
-                    return Err(RulesError::Classifier(format!(
-                        "note `{key}` for ground {ground} is not in [notes]"
-                    )));
+            (Some(_), file, None) => {
+                return Err(RulesError::Classifier {
+                    file: file.unwrap_or_default(),
+                    message: "no labelled calls (calls-*.jsonl) to learn from".into(),
+                });
+            }
+            (Some(config), file, Some(_)) => {
+                let file = file.unwrap_or_default();
+                let invalid = |message| RulesError::Classifier {
+                    file: file.clone(),
+                    message,
+                };
+                let model = Classifier::train(config, &calls).map_err(invalid)?;
+                if let Some(key) = model.note_keys().find(|k| !merged.notes.contains_key(*k)) {
+                    return Err(invalid(format!("note `{key}` is not in [notes]")));
                 }
-                Some(Classifier::train(config, &calls).map_err(RulesError::Classifier)?)
+                Some(model)
             }
         };
         Ok(RuleSet {
@@ -466,6 +481,21 @@ mod tests {
                 .iter()
                 .all(|r| !r.terms.iter().any(|t| t.starts_with('@')))
         );
+    }
+
+    /// `--rules` reads the directory, the binary embeds a list: they must hold the same files.
+    #[test]
+    fn every_file_of_the_rules_folder_is_embedded() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/rules");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".toml") || n.ends_with(".jsonl"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = EMBEDDED.iter().map(|(n, _)| n.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
     }
 
     #[test]

@@ -66,7 +66,8 @@ async fn run_async(opts: Options, remote: Option<Arc<RemoteStore>>) -> Result<()
         app.notify(Level::Warn, format!("键位文件有误，已使用默认键位：{w}"));
     }
 
-    // The Article 11 classifier trains when the rules first load: off the render path.
+    // The embedded rules train their classifier on first use: do that off the render path
+    // (a `--rules` copy was already loaded and trained at start).
     tokio::task::spawn_blocking(|| {
         crate::intake::RuleSet::current();
     });
