@@ -129,7 +129,7 @@ impl RuleSet {
         self.time_classes
             .iter()
             .find(|t| text.mentions(&t.terms, &self.matching))
-            .map_or(TimeClass::Normal, |t| t.class)
+            .map_or(TimeClass::Normal, |t| *t.class.get_ref())
     }
 }
 

@@ -186,7 +186,7 @@ fn block() -> Severity {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimeRule {
-    pub class: TimeClass,
+    pub class: Spanned<TimeClass>,
     pub terms: Vec<String>,
 }
 
@@ -323,6 +323,15 @@ impl RuleSet {
             merged.rule.extend(parsed.rule);
             merged.sets.extend(parsed.sets);
             merged.notes.extend(parsed.notes);
+            if let Some(t) = parsed.time_class.iter().find(|t| {
+                t.terms.is_empty() || t.terms.iter().any(|w| w.split(SPAN).any(str::is_empty))
+            }) {
+                return Err(RulesError::Invalid {
+                    line: line_of(&text, t.class.span().start),
+                    message: "[[time_class]]: empty `terms` or an empty word in one".into(),
+                    file,
+                });
+            }
             merged.time_class.extend(parsed.time_class);
         }
         let mut rules = merged.rule;
@@ -519,6 +528,13 @@ mod tests {
         let rule = "[[rule]]\nid = \"z\"\nground = \"11.6\"\nterms = [\"a……b\"]\nmessage = \"m\"\n";
         let text = with_extra("extra.toml", rule).unwrap_err().to_string();
         assert!(text.contains("empty word"), "{text}");
+    }
+
+    #[test]
+    fn an_empty_time_class_word_is_named() {
+        let text = "\n[[time_class]]\nclass = \"urgent\"\nterms = [\"\"]\n";
+        let err = with_extra("t.toml", text).unwrap_err().to_string();
+        assert!(err.starts_with("t.toml:3: [[time_class]]"), "{err}");
     }
 
     #[test]

@@ -28,7 +28,8 @@ pub struct Matching {
 pub struct Text<'a> {
     full: &'a str,
     clauses: Vec<&'a str>,
-    /// Every character of the text, sorted: most terms are ruled out by their first one.
+    /// The text's distinct characters, sorted: most terms are ruled out by their first one
+    /// before any clause is scanned (`occurs` checks the clause itself).
     chars: Vec<char>,
 }
 
