@@ -76,46 +76,59 @@ fn score(name: &str, cases: &[LabelledCall], show_misses: bool) -> Score {
     }
 }
 
-/// The labelled calls the rules were tuned on and the classifier learns from
-/// (`assets/rules/calls-*.jsonl`): scores on learnt calls say nothing about generalising, the
-/// held-out sets below do. Floors a little under their recorded scores: they
-/// guard against regressions. Set 1 and 2 were held out once and read while tuning later.
-/// (calls-emergency keeps one known miss: a steel pipe falling off a lorry onto a car.)
+/// The labelled calls the rules were tuned on, which the classifier also learns from when they
+/// sit in `assets/rules/calls-*.jsonl`: scores on them say nothing about generalising (the
+/// held-out sets below do); floors a little under the recorded scores guard against
+/// regressions. Sets 1 and 2 were held out once and read while tuning later.
+const TUNED: [(&str, &str, f64); 7] = [
+    (
+        "calls-corpus",
+        include_str!("../assets/rules/calls-corpus.jsonl"),
+        0.99,
+    ),
+    (
+        "calls-set1",
+        include_str!("../assets/rules/calls-set1.jsonl"),
+        0.98,
+    ),
+    (
+        "calls-set2",
+        include_str!("../assets/rules/calls-set2.jsonl"),
+        0.98,
+    ),
+    // One known miss: a steel pipe falling off a lorry onto a car.
+    (
+        "calls-emergency",
+        include_str!("../assets/rules/calls-emergency.jsonl"),
+        0.99,
+    ),
+    (
+        "calls-grounds",
+        include_str!("../assets/rules/calls-grounds.jsonl"),
+        0.98,
+    ),
+    (
+        "calls-mixed",
+        include_str!("../assets/rules/calls-mixed.jsonl"),
+        0.99,
+    ),
+    // Ordinary look-alikes the rules were narrowed on; not learnt by the classifier.
+    (
+        "tuning-lookalike",
+        include_str!("data/intake_tuning_lookalike.jsonl"),
+        0.93,
+    ),
+];
+
 #[test]
-fn learnt_calls_stay_right() {
-    for (name, jsonl, floor) in [
-        (
-            "calls-corpus",
-            include_str!("../assets/rules/calls-corpus.jsonl"),
-            0.99,
-        ),
-        (
-            "calls-set1",
-            include_str!("../assets/rules/calls-set1.jsonl"),
-            0.98,
-        ),
-        (
-            "calls-set2",
-            include_str!("../assets/rules/calls-set2.jsonl"),
-            0.98,
-        ),
-        (
-            "calls-emergency",
-            include_str!("../assets/rules/calls-emergency.jsonl"),
-            0.90,
-        ),
-        (
-            "calls-grounds",
-            include_str!("../assets/rules/calls-grounds.jsonl"),
-            0.90,
-        ),
-        (
-            "calls-mixed",
-            include_str!("../assets/rules/calls-mixed.jsonl"),
-            0.90,
-        ),
-    ] {
+fn tuned_calls_stay_right() {
+    for (name, jsonl, floor) in TUNED {
         let s = score(name, &cases(name, jsonl), true);
+        assert!(
+            s.missed_emergencies.len() <= usize::from(name == "calls-emergency"),
+            "{name} missed emergencies: {:?}",
+            s.missed_emergencies
+        );
         let accuracy = s.right as f64 / s.total as f64;
         assert!(accuracy >= floor, "{name} accuracy {accuracy:.3} < {floor}");
     }
@@ -125,15 +138,15 @@ fn learnt_calls_stay_right() {
 /// never read by anyone tuning them nor learnt by the classifier: the honest measure
 /// (recorded in BENCHMARKS.md). Each floor sits a little under the recorded score.
 const HELD_OUT: [(&str, &str, f64); 5] = [
-    ("heldout3", include_str!("data/intake_heldout3.jsonl"), 0.92),
-    ("heldout4", include_str!("data/intake_heldout4.jsonl"), 0.95),
-    ("heldout5", include_str!("data/intake_heldout5.jsonl"), 0.93),
-    ("heldout6", include_str!("data/intake_heldout6.jsonl"), 0.94),
+    ("heldout3", include_str!("data/intake_heldout3.jsonl"), 0.93),
+    ("heldout4", include_str!("data/intake_heldout4.jsonl"), 0.96),
+    ("heldout5", include_str!("data/intake_heldout5.jsonl"), 0.94),
+    ("heldout6", include_str!("data/intake_heldout6.jsonl"), 0.95),
     // Ordinary calls only, many with alarming or procedural words: the false-block rate.
     (
         "ordinary",
         include_str!("data/intake_heldout_ordinary.jsonl"),
-        0.90,
+        0.91,
     ),
 ];
 
