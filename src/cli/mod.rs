@@ -131,8 +131,7 @@ fn run(cli: Cli) -> Result<()> {
     {
         let rules = crate::intake::RuleSet::load_dir(dir)
             .with_context(|| format!("--rules {}", dir.display()))?;
-        crate::intake::RuleSet::install(rules)
-            .map_err(|_| anyhow::anyhow!("rules were in use before --rules was read"))?;
+        crate::intake::RuleSet::install(rules)?;
     }
     let explicit_dir = cli.data_dir.clone();
     let data_dir = crate::paths::data_dir(cli.data_dir.clone());

@@ -139,7 +139,7 @@ pub fn parse_calls(file: &str, text: &str) -> Result<Vec<LabelledCall>, super::R
 }
 
 /// The trained model.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Classifier {
     config: ClassifierConfig,
     /// Sorted; a column of `log_likelihood` each.

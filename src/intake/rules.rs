@@ -93,6 +93,8 @@ pub enum RulesError {
     Missing(&'static str),
     #[error("{file}: [classifier]: {message}")]
     Classifier { file: String, message: String },
+    #[error("rules were in use before a tuned copy was installed")]
+    InUse,
     #[error("no *.toml rules files in {}", .0.display())]
     Empty(PathBuf),
 }
@@ -208,10 +210,10 @@ struct RulesFile {
 }
 
 /// The rules installed by [`RuleSet::install`].
-static ACTIVE: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+static ACTIVE: std::sync::OnceLock<&'static RuleSet> = std::sync::OnceLock::new();
 
 /// Everything the Article 11 check needs, merged from all rules files.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RuleSet {
     pub(super) matching: Matching,
     pub(super) places: Places,
@@ -228,7 +230,7 @@ impl RuleSet {
     pub fn embedded() -> &'static RuleSet {
         static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
         RULES.get_or_init(|| {
-            RuleSet::from_sources(EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())))
+            RuleSet::from_sources(EMBEDDED.iter().map(|(n, t)| (n.to_string(), *t)))
                 .expect("embedded rules are valid (checked by unit tests)")
         })
     }
@@ -237,14 +239,19 @@ impl RuleSet {
     /// embedded ones.
     pub fn current() -> &'static RuleSet {
         // Once any rules were handed out, installing others would split the process in two.
-        ACTIVE.get_or_init(|| RuleSet::embedded().clone())
+        ACTIVE.get_or_init(RuleSet::embedded)
     }
 
     /// Puts a tuned copy in force for the rest of the process. It must come first, before
-    /// anything asks for the [`RuleSet::current`] rules; otherwise it is refused and the rules
-    /// are handed back.
-    pub fn install(rules: RuleSet) -> Result<(), Box<RuleSet>> {
-        ACTIVE.set(rules).map_err(Box::new)
+    /// anything asks for the [`RuleSet::current`] rules; otherwise it is refused.
+    pub fn install(rules: RuleSet) -> Result<(), RulesError> {
+        if ACTIVE.get().is_some() {
+            return Err(RulesError::InUse);
+        }
+        // In force until the process ends, like the embedded rules.
+        ACTIVE
+            .set(Box::leak(Box::new(rules)))
+            .map_err(|_| RulesError::InUse)
     }
 
     /// All `*.toml` rules files and `*.jsonl` labelled calls of a directory, in file-name order,
@@ -280,8 +287,8 @@ impl RuleSet {
         RuleSet::from_sources(sources)
     }
 
-    fn from_sources(
-        sources: impl IntoIterator<Item = (String, String)>,
+    fn from_sources<T: AsRef<str>>(
+        sources: impl IntoIterator<Item = (String, T)>,
     ) -> Result<RuleSet, RulesError> {
         let mut merged = RulesFile::default();
         // Where each rule came from, for errors found after merging.
@@ -290,13 +297,14 @@ impl RuleSet {
         // Where `[classifier]` and the first labelled calls came from, for errors.
         let (mut classifier_file, mut calls_file) = (None, None);
         for (file, text) in sources {
+            let text = text.as_ref();
             if file.ends_with(".jsonl") {
-                calls.extend(parse_calls(&file, &text)?);
+                calls.extend(parse_calls(&file, text)?);
                 calls_file.get_or_insert_with(|| file.clone());
                 continue;
             }
-            let parsed: RulesFile = toml::from_str(&text).map_err(|e| RulesError::Invalid {
-                line: line_of(&text, e.span().map_or(0, |s| s.start)),
+            let parsed: RulesFile = toml::from_str(text).map_err(|e| RulesError::Invalid {
+                line: line_of(text, e.span().map_or(0, |s| s.start)),
                 message: e.message().to_owned(),
                 file: file.clone(),
             })?;
@@ -318,7 +326,7 @@ impl RuleSet {
                 parsed
                     .rule
                     .iter()
-                    .map(|r| (file.clone(), line_of(&text, r.id.span().start))),
+                    .map(|r| (file.clone(), line_of(text, r.id.span().start))),
             );
             merged.rule.extend(parsed.rule);
             merged.sets.extend(parsed.sets);
@@ -327,7 +335,7 @@ impl RuleSet {
                 t.terms.is_empty() || t.terms.iter().any(|w| w.split(SPAN).any(str::is_empty))
             }) {
                 return Err(RulesError::Invalid {
-                    line: line_of(&text, t.class.span().start),
+                    line: line_of(text, t.class.span().start),
                     message: "[[time_class]]: empty `terms` or an empty word in one".into(),
                     file,
                 });
