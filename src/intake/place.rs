@@ -44,10 +44,12 @@ impl Places {
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" ");
-                if self.names_local_place(&text, divisions) {
+                // Hohhot names in the text, found once for both questions.
+                let local = divisions.local_spans(&text);
+                if self.names_local_place(&text, &local) {
                     return None;
                 }
-                self.mention(&text, divisions)?.to_owned()
+                self.mention(&text, &local)?.to_owned()
             }
         };
         Some(Finding {
@@ -58,10 +60,10 @@ impl Places {
         })
     }
 
-    /// Whether a Hohhot name in `text` names a place, not the caller's origin or whereabouts or
-    /// the city addressed.
-    fn names_local_place(&self, text: &str, divisions: &Divisions) -> bool {
-        divisions.local_spans(text).iter().any(|&(start, end)| {
+    /// Whether a Hohhot name in `text` (at the byte ranges `local`) names a place, not the
+    /// caller's origin or whereabouts or the city addressed.
+    fn names_local_place(&self, text: &str, local: &[(usize, usize)]) -> bool {
+        local.iter().any(|&(start, end)| {
             let origin = self
                 .origin_suffixes
                 .iter()
@@ -85,12 +87,12 @@ impl Places {
         let d = district.trim();
         (d.len() == 6 && d.bytes().all(|b| b.is_ascii_digit()))
             || d.ends_with(['区', '县', '旗', '市', '盟', '省'])
-            || self.mention(d, divisions).is_some()
+            || self.mention(d, &divisions.local_spans(d)).is_some()
     }
 
-    /// The first outside place named as where something is, not as a road name or destination.
-    fn mention<'s>(&'s self, text: &str, divisions: &Divisions) -> Option<&'s str> {
-        let local = divisions.local_spans(text);
+    /// The first outside place named as where something is, not as a road name, a destination
+    /// or part of a Hohhot name (at the byte ranges `local`).
+    fn mention<'s>(&'s self, text: &str, local: &[(usize, usize)]) -> Option<&'s str> {
         self.elsewhere
             .iter()
             .find(|name| {
