@@ -40,6 +40,28 @@ pub struct Outbox {
     conn: Mutex<Connection>,
 }
 
+/// One write waiting to be sent: `kind` is `create` or `append`, `req` its request body.
+fn enqueue(
+    conn: &Connection,
+    key: &str,
+    kind: &str,
+    id: &TicketId,
+    role: &Role,
+    req: &impl serde::Serialize,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO outbox (key, kind, ticket_id, role, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            key,
+            kind,
+            id.as_str(),
+            role.to_string(),
+            serde_json::to_string(req).map_err(corrupt)?
+        ],
+    )?;
+    Ok(())
+}
+
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
@@ -103,15 +125,7 @@ impl Outbox {
             "INSERT INTO id_map (provisional, real) VALUES (?1, NULL)",
             params![id.as_str()],
         )?;
-        tx.execute(
-            "INSERT INTO outbox (key, kind, ticket_id, role, body) VALUES (?1, 'create', ?2, ?3, ?4)",
-            params![
-                key,
-                id.as_str(),
-                role.to_string(),
-                serde_json::to_string(req).map_err(corrupt)?
-            ],
-        )?;
+        enqueue(&tx, key, "create", &id, role, req)?;
         tx.commit()?;
         Ok(id)
     }
@@ -123,16 +137,7 @@ impl Outbox {
         role: &Role,
         req: &AppendRequest,
     ) -> Result<(), StoreError> {
-        self.lock().execute(
-            "INSERT INTO outbox (key, kind, ticket_id, role, body) VALUES (?1, 'append', ?2, ?3, ?4)",
-            params![
-                key,
-                id.as_str(),
-                role.to_string(),
-                serde_json::to_string(req).map_err(corrupt)?
-            ],
-        )?;
-        Ok(())
+        enqueue(&self.lock(), key, "append", id, role, req)
     }
 
     /// Every write still to send, oldest first (failed ones are kept aside).
